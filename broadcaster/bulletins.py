@@ -1,0 +1,258 @@
+"""The bulletin library: one YAML file per bulletin, validated as a whole.
+
+A bulletin file holds::
+
+    id: f01-combo-du-lich      # ascii slug, equal to the file name
+    form: 1                    # 1..24 (the published forms of online fraud) or null
+    kind: bulletin             # bulletin | opening | closing
+    title: Combo du lịch giá rẻ
+    priority: thuong           # thuong | uu_tien | khan_cap (Circular 39/2020)
+    valid_from: 2023-01-01
+    valid_until: null
+    voice: null                # optional engine voice, e.g. vi-vn-x-south
+    notes: ...                 # optional, for staff
+    body: |
+      ...
+
+The body is limited to ``MAX_BODY_CHARS`` characters: about three minutes read
+aloud at a radio pace of ~17 characters a second, longer than any commune slot
+should give one item (bulletins are meant to run one to two minutes).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from broadcaster import yamlsource
+from broadcaster.errors import LibraryError, Problem, path_label
+
+MAX_BODY_CHARS = 3000
+FORM_COUNT = 24
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+
+class Priority(enum.StrEnum):
+    """The three bulletin priorities of Circular 39/2020/TT-BTTTT."""
+
+    THUONG = "thuong"  # normal: the commune fits it into its schedule
+    UU_TIEN = "uu_tien"  # priority: aired first
+    KHAN_CAP = "khan_cap"  # emergency: aired at once, interrupting
+
+    @property
+    def label(self) -> str:
+        return {"thuong": "Thông thường", "uu_tien": "Ưu tiên", "khan_cap": "Khẩn cấp"}[self.value]
+
+
+class Kind(enum.StrEnum):
+    BULLETIN = "bulletin"
+    OPENING = "opening"  # said before the bulletins of a session
+    CLOSING = "closing"  # said after them
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    id: str
+    form: int | None
+    kind: Kind
+    title: str
+    priority: Priority
+    valid_from: dt.date
+    valid_until: dt.date | None
+    body: str
+    voice: str | None = None
+    notes: str | None = None
+    source: str = ""
+
+    def is_valid_on(self, day: dt.date) -> bool:
+        return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    @property
+    def word_count(self) -> int:
+        return len(self.body.split())
+
+
+@dataclass(frozen=True)
+class Library:
+    bulletins: tuple[Bulletin, ...]
+
+    def __iter__(self):
+        return iter(self.bulletins)
+
+    def __len__(self) -> int:
+        return len(self.bulletins)
+
+    def get(self, bulletin_id: str) -> Bulletin:
+        for bulletin in self.bulletins:
+            if bulletin.id == bulletin_id:
+                return bulletin
+        raise KeyError(bulletin_id)
+
+    def select(self, ids: Iterable[str]) -> list[Bulletin]:
+        """The bulletins with these ids, in the order given; unknown ids are a LibraryError."""
+        known = {b.id: b for b in self.bulletins}
+        missing = [i for i in ids if i not in known]
+        if missing:
+            raise LibraryError(Problem(i, None, "no bulletin has this id") for i in missing)
+        return [known[i] for i in ids]
+
+    @property
+    def missing_forms(self) -> list[int]:
+        covered = {b.form for b in self.bulletins if b.form is not None}
+        return [n for n in range(1, FORM_COUNT + 1) if n not in covered]
+
+
+REQUIRED = ("id", "kind", "title", "priority", "valid_from", "body")
+OPTIONAL = ("form", "valid_until", "voice", "notes")
+
+
+def load_library(directory: Path) -> Library:
+    """Load and check every ``*.yaml`` under ``directory``; LibraryError lists every problem."""
+    if not directory.is_dir():
+        raise LibraryError([Problem(path_label(directory), None, "bulletin folder not found")])
+    problems: list[Problem] = []
+    bulletins: list[Bulletin] = []
+    first_seen: dict[str, str] = {}
+    files = sorted(directory.glob("*.yaml")) + sorted(directory.glob("*.yml"))
+    if not files:
+        problems.append(Problem(path_label(directory), None, "no bulletin files (*.yaml)"))
+    for path in files:
+        located = yamlsource.load_file(path)
+        bulletin = parse_bulletin(located, path.stem, problems)
+        if bulletin is None:
+            continue
+        if bulletin.id in first_seen:
+            problems.append(
+                located.problem(
+                    ("id",), f"duplicate id '{bulletin.id}' (also in {first_seen[bulletin.id]})"
+                )
+            )
+            continue
+        first_seen[bulletin.id] = located.source
+        bulletins.append(bulletin)
+    if problems:
+        raise LibraryError(problems)
+    return Library(tuple(sorted(bulletins, key=_library_order)))
+
+
+def _library_order(bulletin: Bulletin) -> tuple:
+    kind_rank = {Kind.OPENING: 0, Kind.BULLETIN: 1, Kind.CLOSING: 2}[bulletin.kind]
+    return (kind_rank, bulletin.form or 0, bulletin.id)
+
+
+def parse_bulletin(located: yamlsource.Located, stem: str, problems: list[Problem]):
+    """One file's bulletin, or None; its problems are appended to ``problems``."""
+    problems += located.problems
+    if located.problems:
+        return None
+    data = located.data
+    if not isinstance(data, dict):
+        problems.append(Problem(located.source, 1, "expected a mapping of bulletin fields"))
+        return None
+    count_before = len(problems)
+
+    def bad(key: str, message: str) -> None:
+        problems.append(located.problem((key,), message))
+
+    for key in data:
+        if key not in REQUIRED and key not in OPTIONAL:
+            bad(key, f"unknown field '{key}' (known: {', '.join(REQUIRED + OPTIONAL)})")
+    for key in REQUIRED:
+        if data.get(key) in (None, ""):
+            problems.append(Problem(located.source, located.line(), f"missing field '{key}'"))
+
+    bulletin_id = _text(data.get("id"))
+    if bulletin_id and not ID_PATTERN.match(bulletin_id):
+        bad("id", f"id '{bulletin_id}' must be lowercase ascii letters, digits and dashes")
+    elif bulletin_id and bulletin_id != stem:
+        bad("id", f"id '{bulletin_id}' must match the file name '{stem}'")
+
+    form = data.get("form")
+    if form is not None and (not _is_int(form) or not 1 <= form <= FORM_COUNT):
+        bad("form", f"form must be a number from 1 to {FORM_COUNT}, or null; got {form!r}")
+
+    kind = _enum(Kind, data.get("kind"), "kind", bad)
+    if kind in (Kind.OPENING, Kind.CLOSING) and form is not None:
+        bad("form", f"an {kind.value} item belongs to no form; set form: null")
+    priority = _enum(Priority, data.get("priority"), "priority", bad)
+
+    valid_from = _date(data.get("valid_from"), "valid_from", bad)
+    valid_until = _date(data.get("valid_until"), "valid_until", bad)
+    if valid_from and valid_until and valid_until < valid_from:
+        bad("valid_until", f"valid_until {valid_until} is before valid_from {valid_from}")
+
+    title = _text(data.get("title"))
+    body = _text(data.get("body"))
+    if data.get("body") is not None and not isinstance(data.get("body"), str):
+        bad("body", "body must be text")
+    elif data.get("body") is not None and not body:
+        bad("body", "body is empty")
+    if len(body) > MAX_BODY_CHARS:
+        bad(
+            "body",
+            f"body is {len(body)} characters; the limit is {MAX_BODY_CHARS} "
+            "(about three minutes read aloud): split it into two bulletins",
+        )
+    for key in ("voice", "notes", "title"):
+        if data.get(key) is not None and not isinstance(data.get(key), str):
+            bad(key, f"{key} must be text")
+
+    if len(problems) > count_before:
+        return None
+    return Bulletin(
+        id=bulletin_id,
+        form=form,
+        kind=kind,
+        title=title,
+        priority=priority,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        body=body,
+        voice=_text(data.get("voice")) or None,
+        notes=_text(data.get("notes")) or None,
+        source=located.source,
+    )
+
+
+def _text(value: Any) -> str:
+    """Trimmed NFC text: what an editor typed with any keyboard (NFD or NFC) means the same."""
+    if not isinstance(value, str):
+        return ""
+    return unicodedata.normalize("NFC", value).strip()
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _enum(enum_cls, value: Any, key: str, bad):
+    if value is None:
+        return None
+    try:
+        return enum_cls(value)
+    except ValueError:
+        allowed = ", ".join(member.value for member in enum_cls)
+        bad(key, f"{key} must be one of {allowed}; got {value!r}")
+        return None
+
+
+def _date(value: Any, key: str, bad) -> dt.date | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    bad(key, f"{key} must be a date written YYYY-MM-DD; got {value!r}")
+    return None

@@ -1,0 +1,275 @@
+"""Layered settings: package defaults, the user's YAML, environment, options.
+
+Each layer is a nested dict; they are merged in order and then converted into
+frozen dataclasses in one pass that collects every problem (unknown key, wrong
+type, bad value) with the layer and line it came from, so a user fixes them
+all in one go.
+"""
+
+from __future__ import annotations
+
+import os
+import types
+import typing
+import zoneinfo
+from collections.abc import Mapping
+from dataclasses import MISSING, dataclass, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from broadcaster import yamlsource
+from broadcaster.errors import ConfigError, Problem
+
+DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
+ENV_PREFIX = "BROADCASTER_"
+CONFIG_ENV = "BROADCASTER_CONFIG"
+LOCAL_CONFIG = Path("broadcaster.yaml")
+KNOWN_ENGINES = ("gtts", "espeak")
+
+
+@dataclass(frozen=True)
+class GttsSettings:
+    tld: str
+    slow: bool
+    timeout_s: float
+    retries: int
+
+
+@dataclass(frozen=True)
+class EspeakSettings:
+    voice: str
+    rate: int
+    pitch: int
+
+
+@dataclass(frozen=True)
+class SpeechSettings:
+    engines: tuple[str, ...]
+    gtts: GttsSettings
+    espeak: EspeakSettings
+
+
+@dataclass(frozen=True)
+class Settings:
+    data_dir: Path
+    library_dir: Path
+    lexicons: tuple[Path, ...]
+    timezone: str
+    speech: SpeechSettings
+
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.timezone)
+
+
+@dataclass
+class _Layer:
+    """One source of settings and how to locate a key in it for messages."""
+
+    data: dict[str, Any]
+    source: str
+    located: yamlsource.Located | None = None
+    base_dir: Path | None = None  # relative paths in a YAML file are relative to it
+    variables: dict[tuple[str, ...], str] | None = None  # environment: key path -> variable
+
+    def where(self, path: tuple[str, ...]) -> tuple[str, int | None]:
+        if self.variables and path in self.variables:
+            return self.variables[path], None
+        if self.located is None:
+            return self.source, None
+        return self.source, self.located.line(*path)
+
+
+def load_settings(
+    *,
+    config_file: Path | None = None,
+    environ: Mapping[str, str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+) -> Settings:
+    """Build validated settings from every layer; raise ConfigError listing all problems."""
+    environ = os.environ if environ is None else environ
+    problems: list[Problem] = []
+    layers = [_yaml_layer(DEFAULTS_FILE, problems)]
+
+    user_file = config_file or (Path(environ[CONFIG_ENV]) if environ.get(CONFIG_ENV) else None)
+    if user_file is None and LOCAL_CONFIG.is_file():
+        user_file = LOCAL_CONFIG
+    if user_file is not None:
+        if not user_file.is_file():
+            problems.append(Problem(str(user_file), None, "configuration file not found"))
+        else:
+            layers.append(_yaml_layer(user_file, problems))
+    layers.append(_env_layer(environ, problems))
+    if overrides:
+        layers.append(_Layer(_nest(overrides), "command-line options"))
+    if problems:
+        raise ConfigError(problems)
+
+    settings = _convert(Settings, layers, (), problems)
+    if settings is not None:
+        _check_values(settings, layers, problems)
+    if problems:
+        raise ConfigError(problems)
+    return settings
+
+
+def _yaml_layer(path: Path, problems: list[Problem]) -> _Layer:
+    located = yamlsource.load_file(path)
+    problems += located.problems
+    data = located.data if located.data is not None else {}
+    if not isinstance(data, dict):
+        problems.append(Problem(located.source, 1, "expected a mapping of settings"))
+        data = {}
+    base = None if path == DEFAULTS_FILE else path.parent
+    return _Layer(data, located.source, located, base)
+
+
+def _env_layer(environ: Mapping[str, str], problems: list[Problem]) -> _Layer:
+    flat: dict[str, Any] = {}
+    variables: dict[tuple[str, ...], str] = {}
+    for name, raw in environ.items():
+        if not name.startswith(ENV_PREFIX) or name == CONFIG_ENV:
+            continue
+        key = name[len(ENV_PREFIX) :].lower().replace("__", ".")
+        located = yamlsource.load_text(raw, name)
+        if located.problems:
+            problems.append(Problem(name, None, f"cannot parse value {raw!r}"))
+            continue
+        flat[key] = located.data if located.data is not None else raw
+        variables[tuple(key.split("."))] = name
+    return _Layer(_nest(flat), "environment", variables=variables)
+
+
+def _nest(flat: Mapping[str, Any]) -> dict[str, Any]:
+    """{"speech.espeak.voice": "vi"} -> {"speech": {"espeak": {"voice": "vi"}}}."""
+    nested: dict[str, Any] = {}
+    for dotted, value in flat.items():
+        node = nested
+        *parents, leaf = dotted.split(".")
+        for part in parents:
+            node = node.setdefault(part, {})
+        node[leaf] = value
+    return nested
+
+
+def _convert(cls: type, layers: list[_Layer], path: tuple[str, ...], problems: list[Problem]):
+    """Fill dataclass ``cls`` from the layers' values at ``path``; later layers win."""
+    hints = typing.get_type_hints(cls)
+    names = {f.name for f in fields(cls)}
+    for layer in layers:
+        section = _get(layer.data, path)
+        if section is None:
+            continue
+        if not isinstance(section, dict):
+            problems.append(_problem(layer, path, "expected a mapping"))
+            continue
+        for key in section:
+            if key not in names:
+                dotted = ".".join((*path, key))
+                problems.append(_problem(layer, (*path, key), f"unknown setting '{dotted}'"))
+    values = {}
+    for f in fields(cls):
+        hint = hints[f.name]
+        key_path = (*path, f.name)
+        if is_dataclass(hint):
+            values[f.name] = _convert(hint, layers, key_path, problems)
+            continue
+        layer, raw = _winning(layers, key_path)
+        if layer is None:
+            if f.default is MISSING:
+                problems.append(Problem("defaults", None, f"missing '{'.'.join(key_path)}'"))
+            continue
+        values[f.name] = _coerce(raw, hint, layer, key_path, problems)
+    try:
+        return cls(**values)
+    except TypeError:
+        return None  # problems already say why
+
+
+def _get(data: Any, path: tuple[str, ...]) -> Any:
+    for part in path:
+        if not isinstance(data, dict) or part not in data:
+            return None
+        data = data[part]
+    return data
+
+
+def _winning(layers: list[_Layer], path: tuple[str, ...]) -> tuple[_Layer | None, Any]:
+    for layer in reversed(layers):
+        parent = _get(layer.data, path[:-1])
+        if isinstance(parent, dict) and path[-1] in parent:
+            return layer, parent[path[-1]]
+    return None, None
+
+
+def _coerce(raw: Any, hint: Any, layer: _Layer, path: tuple[str, ...], problems: list[Problem]):
+    name = ".".join(path)
+    origin = typing.get_origin(hint)
+    if origin is tuple:
+        (item_type, _ellipsis) = typing.get_args(hint)
+        items = [s.strip() for s in raw.split(",") if s.strip()] if isinstance(raw, str) else raw
+        if not isinstance(items, list):
+            problems.append(_problem(layer, path, f"'{name}' must be a list"))
+            return ()
+        return tuple(_coerce(i, item_type, layer, path, problems) for i in items)
+    if origin in (typing.Union, types.UnionType):
+        return _coerce(raw, typing.get_args(hint)[0], layer, path, problems)
+    if hint is Path:
+        if not isinstance(raw, str) or not raw:
+            problems.append(_problem(layer, path, f"'{name}' must be a path"))
+            return Path(".")
+        value = Path(raw).expanduser()
+        if layer.base_dir is not None and not value.is_absolute():
+            value = layer.base_dir / value
+        return value
+    if hint is float and isinstance(raw, int) and not isinstance(raw, bool):
+        return float(raw)
+    if hint is bool and not isinstance(raw, bool):
+        problems.append(_problem(layer, path, f"'{name}' must be true or false, not {raw!r}"))
+        return False
+    if hint is str and isinstance(raw, (int, float)) and not isinstance(raw, bool):
+        return str(raw)
+    if not isinstance(raw, hint) or (hint is int and isinstance(raw, bool)):
+        kind = {int: "a whole number", float: "a number", str: "text"}.get(hint, hint.__name__)
+        problems.append(_problem(layer, path, f"'{name}' must be {kind}, not {raw!r}"))
+        return hint()
+    return raw
+
+
+def _problem(layer: _Layer, path: tuple[str, ...], message: str) -> Problem:
+    source, line = layer.where(path)
+    return Problem(source, line, message)
+
+
+def _check_values(settings: Settings, layers: list[_Layer], problems: list[Problem]) -> None:
+    """Range and vocabulary checks that types alone cannot express.
+
+    A key whose type was already wrong is not reported a second time.
+    """
+    already = {(p.source, p.line) for p in problems}
+
+    def bad(path: tuple[str, ...], message: str) -> None:
+        layer, _ = _winning(layers, path)
+        problem = _problem(layer, path, message) if layer else Problem("defaults", None, message)
+        if (problem.source, problem.line) not in already:
+            problems.append(problem)
+
+    try:
+        zoneinfo.ZoneInfo(settings.timezone)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        bad(("timezone",), f"unknown time zone '{settings.timezone}'")
+    speech = settings.speech
+    if not speech.engines:
+        bad(("speech", "engines"), "at least one speech engine is needed")
+    for engine in speech.engines:
+        if engine not in KNOWN_ENGINES:
+            known = ", ".join(KNOWN_ENGINES)
+            bad(("speech", "engines"), f"unknown speech engine '{engine}' (known: {known})")
+    if not 80 <= speech.espeak.rate <= 450:
+        bad(("speech", "espeak", "rate"), "'speech.espeak.rate' must be 80..450 words per minute")
+    if not 0 <= speech.espeak.pitch <= 99:
+        bad(("speech", "espeak", "pitch"), "'speech.espeak.pitch' must be 0..99")
+    if speech.gtts.retries < 0:
+        bad(("speech", "gtts", "retries"), "'speech.gtts.retries' cannot be negative")
+    if speech.gtts.timeout_s <= 0:
+        bad(("speech", "gtts", "timeout_s"), "'speech.gtts.timeout_s' must be positive")

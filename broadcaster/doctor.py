@@ -1,0 +1,115 @@
+"""``broadcaster doctor``: is this machine ready to render and air bulletins?
+
+Each check is a plain function returning a :class:`Check`; the CLI prints them
+as a table and fails when a required one does not pass.
+"""
+
+from __future__ import annotations
+
+import enum
+import shutil
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import requests
+
+from broadcaster.config import Settings
+
+ESPEAK_VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")
+APT_HINT = "install it with: sudo apt-get install {package}"
+
+
+class Status(enum.StrEnum):
+    OK = "ok"
+    WARN = "warn"  # works without it, with less
+    MISSING = "MISSING"  # required and absent: nothing can be rendered or aired
+
+
+@dataclass(frozen=True)
+class Check:
+    name: str
+    status: Status
+    detail: str
+
+    @property
+    def failed(self) -> bool:
+        return self.status is Status.MISSING
+
+
+def run_checks(settings: Settings) -> list[Check]:
+    return [
+        check_program("ffmpeg", "ffmpeg"),
+        check_program("ffprobe", "ffmpeg"),
+        check_program("espeak-ng", "espeak-ng"),
+        check_espeak_voices(),
+        check_gtts(settings.speech.gtts.tld, timeout_s=3.0),
+        check_data_dir(settings.data_dir),
+    ]
+
+
+def check_program(program: str, package: str) -> Check:
+    path = shutil.which(program)
+    if path is None:
+        return Check(program, Status.MISSING, f"not found; {APT_HINT.format(package=package)}")
+    version = _first_line([path, "-version" if program.startswith("ff") else "--version"])
+    if version is None:
+        return Check(program, Status.MISSING, f"{path} does not run; reinstall {package}")
+    return Check(program, Status.OK, version)
+
+
+def check_espeak_voices() -> Check:
+    name = "espeak-ng Vietnamese voices"
+    path = shutil.which("espeak-ng")
+    if path is None:
+        return Check(name, Status.MISSING, APT_HINT.format(package="espeak-ng"))
+    listing = _run([path, "--voices=vi"]) or ""
+    found = {line.split()[1] for line in listing.splitlines()[1:] if len(line.split()) > 1}
+    missing = [v for v in ESPEAK_VOICES if v not in found]
+    if missing:
+        hint = APT_HINT.format(package="espeak-ng-data")
+        return Check(name, Status.MISSING, f"missing {', '.join(missing)}; {hint}")
+    return Check(name, Status.OK, ", ".join(ESPEAK_VOICES))
+
+
+def check_gtts(tld: str, *, timeout_s: float) -> Check:
+    """Google's endpoint is optional: without it the offline voice speaks."""
+    url = f"https://translate.google.{tld}/"
+    name = "gTTS endpoint"
+    try:
+        response = requests.head(url, timeout=timeout_s, allow_redirects=True)
+    except requests.RequestException as exc:
+        reason = type(exc).__name__
+        return Check(name, Status.WARN, f"{url} unreachable ({reason}); espeak-ng will speak")
+    if response.status_code >= 500 or response.status_code == 429:
+        return Check(name, Status.WARN, f"{url} answered HTTP {response.status_code}")
+    return Check(name, Status.OK, f"{url} reachable")
+
+
+def check_data_dir(data_dir: Path) -> Check:
+    name = "data directory"
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=data_dir, prefix=".doctor-"):
+            pass
+    except OSError as exc:
+        reason = exc.strerror or str(exc)
+        return Check(name, Status.MISSING, f"{data_dir} is not writable: {reason}")
+    return Check(name, Status.OK, f"{data_dir} is writable")
+
+
+def _run(argv: list[str]) -> str | None:
+    try:
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=20, check=True)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout
+
+
+def _first_line(argv: list[str]) -> str | None:
+    output = _run(argv)
+    if output is None:
+        return None
+    lines = output.strip().splitlines()
+    return lines[0][:70] if lines else ""

@@ -1,0 +1,52 @@
+"""Shared fixtures: the repository, settings on a temporary data directory, the CLI."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from broadcaster.cli import cli
+from broadcaster.config import Settings, load_settings
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def repo(monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Run from the repository root, where the default relative paths point."""
+    monkeypatch.chdir(REPO)
+    return REPO
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "var"
+
+
+@pytest.fixture
+def settings(repo: Path, data_dir: Path) -> Settings:
+    return load_settings(environ={"BROADCASTER_DATA_DIR": str(data_dir)})
+
+
+@pytest.fixture
+def library_copy(tmp_path: Path) -> Path:
+    """A writable copy of the shipped library, for tests that break it."""
+    copy = tmp_path / "bulletins"
+    shutil.copytree(REPO / "bulletins", copy)
+    return copy
+
+
+@pytest.fixture
+def run_cli(repo: Path, data_dir: Path):
+    """Invoke ``broadcaster ARGS`` in-process with a clean BROADCASTER_* environment."""
+
+    def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
+        environment = {"BROADCASTER_DATA_DIR": str(data_dir), "BROADCASTER_CONFIG": ""}
+        environment.update(env or {})
+        runner = CliRunner()
+        return runner.invoke(cli, list(args), input=input, env=environment, catch_exceptions=False)
+
+    return run
