@@ -10,6 +10,7 @@ A bulletin file holds::
     valid_from: 2023-01-01
     valid_until: null
     voice: null                # optional engine voice, e.g. vi-vn-x-south
+    recording: null            # optional: an announcer's recording, relative to this file
     notes: ...                 # optional, for staff
     body: |
       ...
@@ -67,6 +68,7 @@ class Bulletin:
     valid_until: dt.date | None
     body: str
     voice: str | None = None
+    recording: Path | None = None  # an announcer's reading, used instead of synthesis
     notes: str | None = None
     source: str = ""
 
@@ -109,7 +111,7 @@ class Library:
 
 
 REQUIRED = ("id", "kind", "title", "priority", "valid_from", "body")
-OPTIONAL = ("form", "valid_until", "voice", "notes")
+OPTIONAL = ("form", "valid_until", "voice", "recording", "notes")
 
 
 def load_library(directory: Path) -> Library:
@@ -124,7 +126,7 @@ def load_library(directory: Path) -> Library:
         problems.append(Problem(path_label(directory), None, "no bulletin files (*.yaml)"))
     for path in files:
         located = yamlsource.load_file(path)
-        bulletin = parse_bulletin(located, path.stem, problems)
+        bulletin = parse_bulletin(located, path, problems)
         if bulletin is None:
             continue
         if bulletin.id in first_seen:
@@ -146,8 +148,9 @@ def _library_order(bulletin: Bulletin) -> tuple:
     return (kind_rank, bulletin.form or 0, bulletin.id)
 
 
-def parse_bulletin(located: yamlsource.Located, stem: str, problems: list[Problem]):
+def parse_bulletin(located: yamlsource.Located, path: Path, problems: list[Problem]):
     """One file's bulletin, or None; its problems are appended to ``problems``."""
+    stem = path.stem
     problems += located.problems
     if located.problems:
         return None
@@ -199,9 +202,14 @@ def parse_bulletin(located: yamlsource.Located, stem: str, problems: list[Proble
             f"body is {len(body)} characters; the limit is {MAX_BODY_CHARS} "
             "(about three minutes read aloud): split it into two bulletins",
         )
-    for key in ("voice", "notes", "title"):
+    for key in ("voice", "notes", "title", "recording"):
         if data.get(key) is not None and not isinstance(data.get(key), str):
             bad(key, f"{key} must be text")
+    recording = None
+    if isinstance(data.get("recording"), str):
+        recording = path.parent / data["recording"]
+        if not recording.is_file():
+            bad("recording", f"recording file not found: {path_label(recording)}")
 
     if len(problems) > count_before:
         return None
@@ -215,6 +223,7 @@ def parse_bulletin(located: yamlsource.Located, stem: str, problems: list[Proble
         valid_until=valid_until,
         body=body,
         voice=_text(data.get("voice")) or None,
+        recording=recording,
         notes=_text(data.get("notes")) or None,
         source=located.source,
     )

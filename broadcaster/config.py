@@ -25,6 +25,7 @@ ENV_PREFIX = "BROADCASTER_"
 CONFIG_ENV = "BROADCASTER_CONFIG"
 LOCAL_CONFIG = Path("broadcaster.yaml")
 KNOWN_ENGINES = ("gtts", "espeak")
+MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,7 @@ class GttsSettings:
     slow: bool
     timeout_s: float
     retries: int
+    backoff_s: float
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,34 @@ class SpeechSettings:
 
 
 @dataclass(frozen=True)
+class MasteringSettings:
+    loudness_lufs: float
+    true_peak_dbtp: float
+    bitrate_kbps: int
+    sample_rate: int
+
+
+@dataclass(frozen=True)
+class ProgrammeSettings:
+    """How one programme wraps speech: tune, pause, speech, pause, sting."""
+
+    title: str  # Vietnamese programme name, written into the MP3 tags
+    intro: Path | None = None  # signature tune (nhạc hiệu); None for none
+    outro: Path | None = None  # closing sting
+    pause_before_s: float = 0.8
+    pause_after_s: float = 1.0
+    fade_s: float = 0.02  # at every part's edges, so joins never click
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     library_dir: Path
     lexicons: tuple[Path, ...]
     timezone: str
     speech: SpeechSettings
+    mastering: MasteringSettings
+    programmes: Mapping[str, ProgrammeSettings]
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -135,7 +159,7 @@ def _env_layer(environ: Mapping[str, str], problems: list[Problem]) -> _Layer:
         if located.problems:
             problems.append(Problem(name, None, f"cannot parse value {raw!r}"))
             continue
-        flat[key] = located.data if located.data is not None else raw
+        flat[key] = located.data if raw.strip() else raw
         variables[tuple(key.split("."))] = name
     return _Layer(_nest(flat), "environment", variables=variables)
 
@@ -174,16 +198,40 @@ def _convert(cls: type, layers: list[_Layer], path: tuple[str, ...], problems: l
         if is_dataclass(hint):
             values[f.name] = _convert(hint, layers, key_path, problems)
             continue
+        if typing.get_origin(hint) in (dict, Mapping):
+            values[f.name] = _convert_named(hint, layers, key_path, problems)
+            continue
         layer, raw = _winning(layers, key_path)
         if layer is None:
             if f.default is MISSING:
-                problems.append(Problem("defaults", None, f"missing '{'.'.join(key_path)}'"))
+                section_layer, _ = _winning(layers, path) if path else (None, None)
+                message = f"missing setting '{'.'.join(key_path)}'"
+                if section_layer is None:
+                    problems.append(Problem("defaults", None, message))
+                else:
+                    problems.append(_problem(section_layer, path, message))
             continue
         values[f.name] = _coerce(raw, hint, layer, key_path, problems)
     try:
         return cls(**values)
     except TypeError:
         return None  # problems already say why
+
+
+def _convert_named(hint: Any, layers: list[_Layer], path: tuple[str, ...], problems: list[Problem]):
+    """A mapping of name -> dataclass (e.g. programmes), merged key by key across layers."""
+    _key_type, item_cls = typing.get_args(hint)
+    names: list[str] = []
+    for layer in layers:
+        section = _get(layer.data, path)
+        if section is None:
+            continue
+        if not isinstance(section, dict):
+            problems.append(_problem(layer, path, "expected a mapping of names"))
+            continue
+        names += [str(name) for name in section if str(name) not in names]
+    converted = {name: _convert(item_cls, layers, (*path, name), problems) for name in names}
+    return types.MappingProxyType(converted)
 
 
 def _get(data: Any, path: tuple[str, ...]) -> Any:
@@ -213,6 +261,8 @@ def _coerce(raw: Any, hint: Any, layer: _Layer, path: tuple[str, ...], problems:
             return ()
         return tuple(_coerce(i, item_type, layer, path, problems) for i in items)
     if origin in (typing.Union, types.UnionType):
+        if raw is None and type(None) in typing.get_args(hint):
+            return None
         return _coerce(raw, typing.get_args(hint)[0], layer, path, problems)
     if hint is Path:
         if not isinstance(raw, str) or not raw:
@@ -273,3 +323,21 @@ def _check_values(settings: Settings, layers: list[_Layer], problems: list[Probl
         bad(("speech", "gtts", "retries"), "'speech.gtts.retries' cannot be negative")
     if speech.gtts.timeout_s <= 0:
         bad(("speech", "gtts", "timeout_s"), "'speech.gtts.timeout_s' must be positive")
+    mastering = settings.mastering
+    if not -40 <= mastering.loudness_lufs <= -5:
+        bad(("mastering", "loudness_lufs"), "'mastering.loudness_lufs' must be -40..-5 LUFS")
+    if not -9 <= mastering.true_peak_dbtp <= 0:
+        bad(("mastering", "true_peak_dbtp"), "'mastering.true_peak_dbtp' must be -9..0 dBTP")
+    if mastering.bitrate_kbps not in MP3_BITRATES:
+        allowed = ", ".join(map(str, MP3_BITRATES))
+        bad(("mastering", "bitrate_kbps"), f"'mastering.bitrate_kbps' must be one of {allowed}")
+    if mastering.sample_rate not in (22050, 32000, 44100, 48000):
+        bad(("mastering", "sample_rate"), "'mastering.sample_rate' must be 22050..48000 Hz")
+    if "default" not in settings.programmes:
+        bad(("programmes",), "a programme named 'default' is needed")
+    for name, programme in settings.programmes.items():
+        if programme is None:
+            continue  # its missing fields are already reported
+        for key in ("pause_before_s", "pause_after_s", "fade_s"):
+            if not 0 <= getattr(programme, key) <= 10:
+                bad(("programmes", name, key), f"'programmes.{name}.{key}' must be 0..10 seconds")

@@ -81,3 +81,7 @@ def path_label(path: Path | str) -> str:
         return str(p.resolve().relative_to(Path.cwd().resolve()))
     except ValueError:
         return str(p)
+
+
+class AudioError(BroadcasterError):
+    """An audio file is unreadable, not audio, silent or too long."""
