@@ -15,6 +15,7 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
     fd, temp = tempfile.mkstemp(dir=path.parent, prefix=TEMP_PREFIX, suffix=path.suffix)
     try:
         with os.fdopen(fd, "wb") as handle:
+            os.fchmod(handle.fileno(), 0o644)  # mkstemp makes 0600; others may serve these files
             handle.write(data)
             handle.flush()
             os.fsync(handle.fileno())

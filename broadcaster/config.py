@@ -315,6 +315,14 @@ def _check_values(settings: Settings, layers: list[_Layer], problems: list[Probl
         if engine not in KNOWN_ENGINES:
             known = ", ".join(KNOWN_ENGINES)
             bad(("speech", "engines"), f"unknown speech engine '{engine}' (known: {known})")
+    from broadcaster.speech.espeak import VOICES as espeak_voices  # the engine owns its list
+
+    if speech.espeak.voice not in espeak_voices:
+        known = ", ".join(espeak_voices)
+        bad(
+            ("speech", "espeak", "voice"),
+            f"unknown espeak-ng voice '{speech.espeak.voice}' ({known})",
+        )
     if not 80 <= speech.espeak.rate <= 450:
         bad(("speech", "espeak", "rate"), "'speech.espeak.rate' must be 80..450 words per minute")
     if not 0 <= speech.espeak.pitch <= 99:

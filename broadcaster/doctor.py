@@ -16,8 +16,8 @@ from pathlib import Path
 import requests
 
 from broadcaster.config import Settings
+from broadcaster.speech.espeak import VOICES as ESPEAK_VOICES
 
-ESPEAK_VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")
 APT_HINT = "install it with: sudo apt-get install {package}"
 
 

@@ -1,0 +1,79 @@
+"""The offline voice: the espeak-ng program, robotic but always there.
+
+The text goes in on stdin, never as an argument, so a bulletin of any length,
+or one starting with a dash, is read as text and not as options.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import wave
+from pathlib import Path
+
+import numpy as np
+
+from broadcaster.config import EspeakSettings
+from broadcaster.errors import EngineError
+from broadcaster.probe import require_tool
+from broadcaster.speech.base import unknown_voice
+
+VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")  # Northern, Central, Southern
+TIMEOUT_S = 120  # a 3000-character bulletin takes well under a second
+SILENT_PEAK = 33  # of 32767: below -60 dBFS nothing was said
+
+
+class EspeakEngine:
+    name = "espeak"
+    voices = VOICES
+    suffix = ".wav"
+
+    def __init__(self, settings: EspeakSettings) -> None:
+        if settings.voice not in VOICES:
+            raise EngineError(unknown_voice(self.name, settings.voice, VOICES))
+        self.settings = settings
+
+    def voice(self, requested: str | None) -> str:
+        if requested is None:
+            return self.settings.voice
+        if requested not in VOICES:
+            raise EngineError(unknown_voice(self.name, requested, VOICES))
+        return requested
+
+    def options(self) -> dict:
+        return {"rate": self.settings.rate, "pitch": self.settings.pitch}
+
+    def synthesize(self, text: str, voice: str, out: Path) -> None:
+        argv = [
+            require_tool("espeak-ng"),
+            *("-v", self.voice(voice)),
+            *("-s", str(self.settings.rate), "-p", str(self.settings.pitch)),
+            *("-b", "1"),  # the input is UTF-8, whatever the locale says
+            *("-w", str(out)),
+            "--stdin",
+        ]
+        try:
+            done = subprocess.run(
+                argv, input=text.encode("utf-8"), capture_output=True, timeout=TIMEOUT_S
+            )
+        except subprocess.TimeoutExpired as exc:
+            raise EngineError(f"espeak: espeak-ng did not finish within {TIMEOUT_S} s") from exc
+        if done.returncode != 0:
+            reason = done.stderr.decode("utf-8", "replace").strip() or "no message"
+            raise EngineError(f"espeak: espeak-ng failed (exit {done.returncode}): {reason}")
+        _check_wav(out)
+
+
+def _check_wav(path: Path) -> None:
+    """espeak-ng exits 0 even when it said nothing (text of punctuation only, say)."""
+    try:
+        with wave.open(str(path), "rb") as wav:
+            width = wav.getsampwidth()
+            frames = wav.readframes(wav.getnframes())
+    except (OSError, EOFError, wave.Error) as exc:
+        raise EngineError(f"espeak: espeak-ng wrote no valid WAV file ({exc})") from exc
+    if not frames:
+        raise EngineError("espeak: espeak-ng produced no audio for this text")
+    if width == 2:  # espeak-ng writes 16-bit PCM
+        peak = int(np.abs(np.frombuffer(frames, dtype="<i2").astype(np.int32)).max())
+        if peak < SILENT_PEAK:
+            raise EngineError("espeak: espeak-ng produced only silence for this text")
