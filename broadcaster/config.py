@@ -72,14 +72,36 @@ class ProgrammeSettings:
 
 
 @dataclass(frozen=True)
+class ScheduleSettings:
+    stations: Path
+    campaigns: tuple[Path, ...]
+
+
+@dataclass(frozen=True)
+class PlayoutSettings:
+    player: tuple[str, ...]  # argv; "{file}" is replaced by the audio file
+    grace_s: float  # an item may still start this late after a restart, logged late
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
+    database_url: str
     library_dir: Path
     lexicons: tuple[Path, ...]
     timezone: str
     speech: SpeechSettings
     mastering: MasteringSettings
     programmes: Mapping[str, ProgrammeSettings]
+    schedule: ScheduleSettings
+    playout: PlayoutSettings
+
+    @property
+    def database(self) -> str:
+        """The SQLAlchemy URL: SQLite in the data directory unless one is configured."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'broadcaster.db').resolve()}"
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
@@ -341,6 +363,10 @@ def _check_values(settings: Settings, layers: list[_Layer], problems: list[Probl
         bad(("mastering", "bitrate_kbps"), f"'mastering.bitrate_kbps' must be one of {allowed}")
     if mastering.sample_rate not in (22050, 32000, 44100, 48000):
         bad(("mastering", "sample_rate"), "'mastering.sample_rate' must be 22050..48000 Hz")
+    if not any("{file}" in arg for arg in settings.playout.player):
+        bad(("playout", "player"), "'playout.player' must contain {file} where the file goes")
+    if settings.playout.grace_s < 0:
+        bad(("playout", "grace_s"), "'playout.grace_s' cannot be negative")
     if "default" not in settings.programmes:
         bad(("programmes",), "a programme named 'default' is needed")
     for name, programme in settings.programmes.items():

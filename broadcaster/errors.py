@@ -57,6 +57,13 @@ class LibraryError(InvalidInput):
         super().__init__(problems, what="bulletin library")
 
 
+class ScheduleError(InvalidInput):
+    """Stations, slots or a campaign are invalid; carries every problem at once."""
+
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        super().__init__(problems, what="schedule")
+
+
 class ToolMissing(BroadcasterError):
     """An external program (ffmpeg, espeak-ng, ...) is not installed or not working."""
 

@@ -14,8 +14,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy import Engine
+
+from broadcaster import db
 from broadcaster.bulletins import Library, load_library
 from broadcaster.config import Settings, load_settings
+from broadcaster.manifest import RenderRecord, load_manifest
 from broadcaster.normalize import Lexicon
 
 
@@ -27,9 +31,18 @@ class Runtime:
     def lexicon(self) -> Lexicon:
         return Lexicon.load(*self.settings.lexicons)
 
+    @cached_property
+    def engine(self) -> Engine:
+        """The database, with its schema in place."""
+        return db.connect(self.settings.database)
+
     def library(self) -> Library:
         """Read the library afresh: editors change files between calls."""
         return load_library(self.settings.library_dir)
+
+    def renders(self) -> dict[str, RenderRecord]:
+        """The current render of each bulletin, from the manifest."""
+        return load_manifest(self.settings.data_dir)
 
 
 def build_runtime(

@@ -34,12 +34,11 @@ from typing import Any
 
 from broadcaster import yamlsource
 from broadcaster.bulletins import ID_PATTERN
-from broadcaster.errors import Problem
+from broadcaster.errors import Problem, ScheduleError
 from broadcaster.planning.slots import Slot, check_overlaps, parse_slots, unknown_keys
 from broadcaster.planning.stations import (
     DEFAULT_TIMEZONE,
     Network,
-    ScheduleError,
     Station,
     check_slot_lengths,
     parse_network,

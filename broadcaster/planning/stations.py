@@ -28,14 +28,14 @@ from __future__ import annotations
 import enum
 import unicodedata
 import zoneinfo
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from broadcaster import yamlsource
 from broadcaster.bulletins import ID_PATTERN
-from broadcaster.errors import InvalidInput, Problem
+from broadcaster.errors import Problem, ScheduleError
 from broadcaster.planning.slots import (
     Slot,
     check_overlaps,
@@ -45,13 +45,6 @@ from broadcaster.planning.slots import (
 )
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
-
-
-class ScheduleError(InvalidInput):
-    """Stations, slots or a campaign are invalid; carries every problem at once."""
-
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        super().__init__(problems, what="schedule")
 
 
 class Level(enum.StrEnum):

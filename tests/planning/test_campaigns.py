@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from broadcaster.bulletins import load_library
+from broadcaster.errors import ScheduleError
 from broadcaster.planning.campaigns import (
     Peak,
     check_bulletin_ids,
@@ -16,7 +17,7 @@ from broadcaster.planning.campaigns import (
     load_schedule,
     slots_on,
 )
-from broadcaster.planning.stations import ScheduleError, load_network
+from broadcaster.planning.stations import load_network
 
 from .factories import DAILY, MONDAY, campaign, network, slot
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from broadcaster.errors import ScheduleError
 from broadcaster.planning.slots import check_timezone, local_datetime, parse_days, parse_time
-from broadcaster.planning.stations import Level, ScheduleError, check_slot_lengths, load_network
+from broadcaster.planning.stations import Level, check_slot_lengths, load_network
 
 from .factories import DAILY, WEEKDAYS, network, slot
 
