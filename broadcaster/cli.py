@@ -6,13 +6,17 @@ place, as ``error: ...`` with a non-zero exit; nothing else catches them.
 
 from __future__ import annotations
 
+import datetime as dt
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 import click
 
+from broadcaster import airplan, approval, plan_report
 from broadcaster import doctor as doctor_checks
+from broadcaster import render as render_stage
 from broadcaster.errors import BroadcasterError
 from broadcaster.normalize import normalize as normalize_text
 from broadcaster.runtime import Runtime, build_runtime
@@ -61,7 +65,11 @@ class _LazyRuntime:
         self._args = {"config_file": config_file, "overrides": overrides}
         self._runtime: Runtime | None = None
 
-    def get(self) -> Runtime:
+    def get(self, **overrides: object) -> Runtime:
+        """The runtime; ``overrides`` (dotted keys) come from a subcommand's own options."""
+        if overrides:
+            merged = {**self._args["overrides"], **overrides}
+            return build_runtime(config_file=self._args["config_file"], overrides=merged)
         if self._runtime is None:
             self._runtime = build_runtime(**self._args)
         return self._runtime
@@ -126,6 +134,120 @@ def spoken(lazy: _LazyRuntime, ids: Sequence[str]) -> None:
         click.echo(f"== {bulletin.id}: {bulletin.title}")
         click.echo(normalize_text(bulletin.body, runtime.lexicon))
         click.echo()
+
+
+@cli.command()
+@click.option("--engine", help="Speak with this engine only (gtts or espeak), no fallback.")
+@click.option("--only", "only", multiple=True, metavar="ID", help="Render these bulletins only.")
+@click.option("--jobs", type=click.IntRange(min=1), help="Parallel workers (default: all cores).")
+@pass_runtime
+def render(lazy: _LazyRuntime, engine: str | None, only: Sequence[str], jobs: int | None) -> None:
+    """Render bulletins into mastered MP3s in the data directory, with a manifest."""
+    runtime = lazy.get(**({"speech.engines": [engine]} if engine else {}))
+    library = runtime.library()
+    bulletins = library.select(only) if only else list(library)
+    with click.progressbar(
+        length=len(bulletins),
+        label="rendering",
+        show_pos=True,
+        file=sys.stderr,
+        item_show_func=lambda o: o.bulletin_id if o else "",
+    ) as bar:
+        report = render_stage.render_library(
+            bulletins,
+            settings=runtime.settings,
+            lexicon=runtime.lexicon,
+            workers=jobs,
+            progress=lambda outcome: bar.update(1, outcome),
+        )
+    rows = [
+        (
+            o.bulletin_id,
+            o.status,
+            f"{o.record.engine}/{o.record.voice}" + (" (fallback)" if o.record.fallback else ""),
+            f"{o.record.duration_s:.1f}s",
+            f"{o.record.loudness_lufs:.1f}",
+            f"{o.record.true_peak_dbtp:.1f}",
+        )
+        for o in report.outcomes
+        if o.record is not None
+    ]
+    click.echo(format_table(("id", "status", "engine/voice", "length", "LUFS", "dBTP"), rows))
+    click.echo(
+        f"{report.count('rendered')} rendered ({report.synthesis_calls} synthesised), "
+        f"{report.count('unchanged')} unchanged, {len(report.failures)} failed; "
+        f"manifest: {report.manifest}"
+    )
+    if report.failures:
+        details = "\n".join(f"  {o.bulletin_id}: {o.error}" for o in report.failures)
+        raise UserError(f"{len(report.failures)} bulletins failed to render:\n{details}")
+
+
+@cli.command()
+@click.argument("ids", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Every bulletin that has a render.")
+@click.option("--by", default=lambda: os.environ.get("USER", "cli"), help="Who decides.")
+@click.option("--reject", is_flag=True, help="Reject instead of approve.")
+@click.option("--comment", default="", help="Why, for the record.")
+@pass_runtime
+def approve(
+    lazy: _LazyRuntime, ids: Sequence[str], all_: bool, by: str, reject: bool, comment: str
+) -> None:
+    """Approve (or reject) the current render of bulletins, bound to its exact audio."""
+    runtime = lazy.get()
+    renders = runtime.renders()
+    if all_ == bool(ids):
+        raise UserError("name bulletin ids, or use --all")
+    chosen = sorted(renders) if all_ else list(ids)
+    missing = [i for i in chosen if i not in renders]
+    if missing:
+        raise UserError(f"not rendered yet: {', '.join(missing)} (run broadcaster render)")
+    verdict = approval.Verdict.REJECTED if reject else approval.Verdict.APPROVED
+    now = dt.datetime.now(runtime.settings.zone)
+    for bulletin_id in chosen:
+        record = renders[bulletin_id]
+        approval.decide(runtime.engine, record, verdict=verdict, by=by, now=now, comment=comment)
+        marks = " (fallback voice)" if record.fallback else ""
+        click.echo(
+            f"{verdict.value} {bulletin_id}: {record.sha256[:12]}, "
+            f"{record.engine}/{record.voice}{marks}, {record.duration_s:.1f} s"
+        )
+
+
+@cli.command()
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="First day (default: today)."
+)
+@click.option("--days", type=click.IntRange(1, 366), default=1, show_default=True)
+@click.option("--explain", is_flag=True, help="Say why each item is where it is.")
+@click.option("--check", is_flag=True, help="Forecast campaign coverage instead of planning.")
+@pass_runtime
+def plan(lazy: _LazyRuntime, day: dt.datetime | None, days: int, explain: bool, check: bool):
+    """Plan the approved bulletins into every station's slots and store the plan."""
+    runtime = lazy.get()
+    zone = runtime.settings.zone
+    first = day.date() if day else dt.datetime.now(zone).date()
+    if check:
+        _print_forecasts(airplan.forecast_from(runtime, first))
+        return
+    plans = airplan.plan_range(runtime, first, days, now=dt.datetime.now(zone))
+    for day_plan in plans:
+        click.echo(plan_report.summary(day_plan))
+        if explain:
+            click.echo(plan_report.explain(day_plan))
+
+
+def _print_forecasts(forecasts) -> None:
+    for campaign, result in forecasts:
+        verdict = "goal met" if result.met else f"{len(result.misses)} misses"
+        click.echo(
+            f"{campaign.id} ({campaign.start}..{campaign.end}, every form "
+            f"{campaign.coverage.times}x per {campaign.coverage.days} days): {verdict}"
+        )
+        for miss in result.misses:
+            click.echo(f"  {miss}")
+        for topic in result.unavailable:
+            click.echo(f"  form {topic}: no approved audio")
 
 
 @cli.command()

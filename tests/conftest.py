@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -50,3 +51,44 @@ def run_cli(repo: Path, data_dir: Path):
         return runner.invoke(cli, list(args), input=input, env=environment, catch_exceptions=False)
 
     return run
+
+
+# A handful of bulletins rendered once per session with the real offline voice:
+# the opening and closing, two priority bulletins and one normal one.
+RENDERED_IDS = (
+    "mo-dau",
+    "ket-thuc",
+    "f02-cuoc-goi-video-deepfake",
+    "f07-gia-danh-cong-ty-tai-chinh-ngan-hang",
+    "f14-gia-danh-cong-an-vien-kiem-sat-toa-an",
+)
+
+
+@pytest.fixture(scope="session")
+def _rendered_once(tmp_path_factory) -> Path:
+    from broadcaster.bulletins import load_library
+    from broadcaster.normalize import Lexicon
+    from broadcaster.render import render_library
+
+    data = tmp_path_factory.mktemp("rendered") / "var"
+    previous = Path.cwd()
+    os.chdir(REPO)
+    try:
+        settings = load_settings(
+            environ={"BROADCASTER_DATA_DIR": str(data), "BROADCASTER_SPEECH__ENGINES": "espeak"}
+        )
+        library = load_library(settings.library_dir)
+        report = render_library(
+            library.select(RENDERED_IDS), settings=settings, lexicon=Lexicon.load()
+        )
+    finally:
+        os.chdir(previous)
+    assert not report.failures, report.failures
+    return data
+
+
+@pytest.fixture
+def rendered(_rendered_once: Path, data_dir: Path) -> Path:
+    """A data directory holding real renders of RENDERED_IDS (a private copy per test)."""
+    shutil.copytree(_rendered_once, data_dir)
+    return data_dir

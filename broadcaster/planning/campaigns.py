@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import unicodedata
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -118,13 +118,13 @@ def load_campaign(path: Path) -> Campaign:
 
 def load_schedule(
     stations_file: Path,
-    campaign_file: Path,
+    campaign_files: Sequence[Path],
     *,
     default_timezone: str = DEFAULT_TIMEZONE,
     known_ids: Collection[str] | None = None,
     durations: Mapping[str, float] | None = None,
-) -> tuple[Network, Campaign]:
-    """Both files and every cross-check; ScheduleError lists all problems of all of them.
+) -> tuple[Network, tuple[Campaign, ...]]:
+    """The stations, the campaigns and every cross-check; ScheduleError lists all problems.
 
     ``known_ids`` (the library's bulletin ids) and ``durations`` (bulletin id ->
     seconds of approved audio) enable the checks that need them.
@@ -133,16 +133,43 @@ def load_schedule(
     located = yamlsource.load_file(stations_file)
     network = parse_network(located, problems, default_timezone, partial=True)
     network_ok = not problems
-    campaign = parse_campaign(yamlsource.load_file(campaign_file), problems)
-    if campaign is not None and known_ids is not None:
-        problems += check_bulletin_ids(campaign, known_ids)
-    if network is not None and network_ok and campaign is not None:
-        problems += check_campaign_slots(campaign, network)  # needs every station
-    if network is not None and durations:
-        problems += check_slot_lengths(network, durations, _peak_slots(campaign, network))
-    if problems or network is None or campaign is None:
-        raise ScheduleError(problems)
-    return network, campaign
+    campaigns: list[Campaign] = []
+    for campaign_file in campaign_files:
+        campaign = parse_campaign(yamlsource.load_file(campaign_file), problems)
+        if campaign is None:
+            continue
+        campaigns.append(campaign)
+        if known_ids is not None:
+            problems += check_bulletin_ids(campaign, known_ids)
+        if network is not None and network_ok:
+            problems += check_campaign_slots(campaign, network)  # needs every station
+        if network is not None and durations:
+            problems += check_slot_lengths(network, durations, _peak_slots(campaign, network))
+    if network is not None and durations and not campaign_files:
+        problems += check_slot_lengths(network, durations)
+    problems += _duplicate_campaign_ids(campaigns)
+    if problems or network is None:
+        raise ScheduleError(sorted(set(problems)))
+    return network, tuple(campaigns)
+
+
+def active_campaign(campaigns: Sequence[Campaign], day: dt.date) -> Campaign | None:
+    """The campaign that plans ``day``: of those running, the one that started last,
+    so a peak campaign takes over from a standing one while it lasts."""
+    running = [c for c in campaigns if c.is_active(day)]
+    return max(running, key=lambda c: (c.start, c.id)) if running else None
+
+
+def _duplicate_campaign_ids(campaigns: Sequence[Campaign]) -> list[Problem]:
+    seen: dict[str, Campaign] = {}
+    problems = []
+    for campaign in campaigns:
+        if campaign.id in seen:
+            problems.append(
+                Problem(campaign.source, None, f"campaign id '{campaign.id}' is used twice")
+            )
+        seen[campaign.id] = campaign
+    return problems
 
 
 def check_bulletin_ids(campaign: Campaign, known_ids: Collection[str]) -> list[Problem]:

@@ -8,7 +8,9 @@ In every slot, in this order:
 
 1. emergency (khẩn cấp) bulletins valid that day, in every slot, first;
 2. the programme's opening, when a bulletin follows it;
-3. priority (ưu tiên) bulletins valid that day, in every slot;
+3. priority (ưu tiên) bulletins valid that day, once a day at each station, in
+   its first slot where they fit (aired first without taking every session:
+   a standing priority bulletin would otherwise eat a third of each slot);
 4. the campaign's rotation: the forms least recently aired at this station
    first, until the slot is full (ties: a station-specific offset, so that
    neighbouring communes start the campaign on different forms);
@@ -271,8 +273,9 @@ class _Picker:
     def __call__(self, budget: float) -> tuple[list[tuple[Segment, str]], list[LeftOut]]:
         body: list[tuple[Segment, str]] = []
         left: list[LeftOut] = []
-        reason = "priority (uu_tien): before the rotation, in every slot while valid"
-        used = _take(self.choices.priorities, reason, budget, body, left)
+        reason = "priority (uu_tien): before the rotation, once a day while valid"
+        due = [s for s in self.choices.priorities if not self._aired_today(s)]
+        used = _take(due, reason, budget, body, left)
         taken = self.taken | {segment.topic for segment, _ in body}
         for segment in sorted(self.choices.rotation, key=self._urgency):
             if segment.topic in taken or used + segment.duration_s > budget + _EPSILON:
@@ -282,6 +285,10 @@ class _Picker:
             taken.add(segment.topic)
             used += segment.duration_s
         return body, left
+
+    def _aired_today(self, segment: Segment) -> bool:
+        last = self.recency.get((self.station.id, segment.topic))
+        return last is not None and last[0] == self.day
 
     def _urgency(self, segment: Segment) -> tuple:
         """Never aired first, then least recently aired, then the station's own order."""

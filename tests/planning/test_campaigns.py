@@ -35,11 +35,11 @@ def write(tmp_path: Path, text: str, name: str = "campaign.yaml") -> Path:
 @pytest.mark.parametrize("path", CAMPAIGNS, ids=lambda p: p.stem)
 def test_shipped_campaigns_pass_every_check_against_the_shipped_stations(path):
     known = {b.id for b in load_library(REPO / "bulletins")}
-    network_, campaign_ = load_schedule(STATIONS, path, known_ids=known)
+    network_, (campaign_,) = load_schedule(STATIONS, [path], known_ids=known)
     assert campaign_.id == path.stem
     assert campaign_.start < campaign_.end
-    assert campaign_.peak is not None
-    assert campaign_.peak.extra_minutes or campaign_.peak.extra_slots
+    if campaign_.peak is not None:
+        assert campaign_.peak.extra_minutes or campaign_.peak.extra_slots
     assert len(network_.communes) >= 10
 
 
@@ -147,7 +147,7 @@ def test_load_schedule_reports_both_files_and_the_cross_checks_at_once(tmp_path)
     )
     campaign_file = write(tmp_path, GOOD.replace("from: 2023-08-01", "from: 2023-08-32"))
     with pytest.raises(ScheduleError) as caught:
-        load_schedule(stations, campaign_file, known_ids={"f01-combo-du-lich"})
+        load_schedule(stations, [campaign_file], known_ids={"f01-combo-du-lich"})
     text = str(caught.value)
     assert "stations.yaml:" in text and "no such time of day: '6:70'" in text
     assert "campaign.yaml:3: from must be a date" in text
@@ -156,7 +156,7 @@ def test_load_schedule_reports_both_files_and_the_cross_checks_at_once(tmp_path)
 def test_load_schedule_checks_slot_lengths_when_durations_are_known(tmp_path):
     campaign_file = write(tmp_path, GOOD.replace("minutes: 15}", "minutes: 1}"))
     with pytest.raises(ScheduleError) as caught:
-        load_schedule(STATIONS, campaign_file, durations={"f01-combo-du-lich": 95.0})
+        load_schedule(STATIONS, [campaign_file], durations={"f01-combo-du-lich": 95.0})
     problems = caught.value.problems
     assert any(
         p.source.endswith("campaign.yaml") and p.line == 16 and "lasts 1 min" in p.message
@@ -220,7 +220,7 @@ def test_every_kind_of_schedule_mistake_is_reported_in_one_go(tmp_path):
     with pytest.raises(ScheduleError) as caught:
         load_schedule(
             stations,
-            campaign_file,
+            [campaign_file],
             known_ids={"f01-combo-du-lich", "f14-gia-danh-cong-an-vien-kiem-sat-toa-an"},
             durations={"f01-combo-du-lich": 95.0},
         )

@@ -100,12 +100,24 @@ def test_emergency_is_first_in_every_slot_of_every_station_while_valid():
     assert aired_on == {MONDAY + D, MONDAY + 2 * D, MONDAY + 3 * D}
 
 
-def test_priority_comes_before_the_rotation_in_every_slot():
+def test_priority_airs_first_in_the_first_slot_of_each_day_at_every_station():
     notice = segment("thong-bao-uu-tien", None, Priority.UU_TIEN, 120)
     for plan in plan_days(MONDAY, MONDAY + 4 * D, network(5), campaign(), forms() + [notice]):
-        for slot_plan in plan.slots:
-            assert ids(slot_plan)[0] == "thong-bao-uu-tien"
-            assert all(kind_of(i.reason) == "rotation" for i in slot_plan.items[1:])
+        for station_plan in plan.stations:
+            first, *later = station_plan.slots
+            assert ids(first)[0] == "thong-bao-uu-tien"
+            assert all(kind_of(i.reason) == "rotation" for i in first.items[1:])
+            for slot_plan in later:
+                assert "thong-bao-uu-tien" not in ids(slot_plan)
+
+
+def test_a_priority_bulletin_that_did_not_fit_the_morning_airs_in_the_evening():
+    notice = segment("thong-bao-dai", None, Priority.UU_TIEN, 20 * 60)
+    stations = uniform(1, slot("6:30", 15), slot("17:30", 30))
+    (plan,) = plan_days(MONDAY, MONDAY, stations, campaign(), forms() + [notice])
+    morning, evening = plan.stations[0].slots
+    assert "thong-bao-dai" not in ids(morning) and morning.overfilled
+    assert ids(evening)[0] == "thong-bao-dai"
 
 
 def _awkward_segments() -> list:

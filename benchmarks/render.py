@@ -1,0 +1,133 @@
+"""Render speed against its physical floor, the MP3 encoder. Run by hand:
+
+    .venv/bin/python benchmarks/render.py [--jobs N]
+
+In one run it renders the whole library offline (espeak-ng) from an empty data
+directory, then measures the floor on the same audio: per bulletin, one ffmpeg
+command that concatenates the same parts (tune, pause, cached speech, pause,
+sting) and encodes them with the same settings, run with the same number of
+parallel workers. Then it renders again with nothing changed.
+Goals: cold render <= 1.5x the floor; warm render < 2 s with 0 synthesis calls.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from broadcaster.render import render_library
+from broadcaster.runtime import build_runtime
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def floor_command(intro, speech, outro, programme, mastering, out: Path) -> list[str]:
+    rate = mastering.sample_rate
+    parts, labels = [], []
+    for index, (kind, value) in enumerate(
+        [
+            ("file", intro),
+            ("pause", programme.pause_before_s),
+            ("file", speech),
+            ("pause", programme.pause_after_s),
+            ("file", outro),
+        ]
+    ):
+        if kind == "file":
+            parts += ["-i", str(value)]
+        else:
+            parts += ["-f", "lavfi", "-t", str(value), "-i", f"anullsrc=r={rate}:cl=mono"]
+        labels.append(f"[{index}:a]aresample={rate},aformat=channel_layouts=mono[a{index}]")
+    joined = "".join(f"[a{i}]" for i in range(len(labels)))
+    graph = ";".join(labels) + f";{joined}concat=n={len(labels)}:v=0:a=1[out]"
+    return [
+        "ffmpeg",
+        "-v",
+        "error",
+        "-y",
+        *parts,
+        "-filter_complex",
+        graph,
+        "-map",
+        "[out]",
+        "-ac",
+        "1",
+        "-ar",
+        str(rate),
+        "-c:a",
+        "libmp3lame",
+        "-b:a",
+        f"{mastering.bitrate_kbps}k",
+        str(out),
+    ]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    args = parser.parse_args()
+    os.chdir(REPO)
+    with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
+        data_dir = Path(tmp) / "var"
+        runtime = build_runtime(
+            environ={}, overrides={"data_dir": str(data_dir), "speech.engines": ["espeak"]}
+        )
+        settings = runtime.settings
+        bulletins = [b for b in runtime.library() if b.form is not None]
+
+        started = time.perf_counter()
+        cold = render_library(
+            bulletins, settings=settings, lexicon=runtime.lexicon, workers=args.jobs
+        )
+        cold_s = time.perf_counter() - started
+        assert not cold.failures, cold.failures
+
+        programme = settings.programmes["default"]
+        speech_files = sorted((data_dir / "cache" / "speech").glob("*.wav"))
+        if len(speech_files) != len(bulletins):
+            sys.exit(f"expected {len(bulletins)} cached speech files, found {len(speech_files)}")
+        floor_dir = Path(tmp) / "floor"
+        floor_dir.mkdir()
+        commands = [
+            floor_command(
+                programme.intro,
+                speech,
+                programme.outro,
+                programme,
+                settings.mastering,
+                floor_dir / f"{speech.stem}.mp3",
+            )
+            for speech in speech_files
+        ]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+            list(pool.map(lambda argv: subprocess.run(argv, check=True), commands))
+        floor_s = time.perf_counter() - started
+
+        started = time.perf_counter()
+        warm = render_library(
+            bulletins, settings=settings, lexicon=runtime.lexicon, workers=args.jobs
+        )
+        warm_s = time.perf_counter() - started
+
+    audio_s = sum(o.record.duration_s for o in cold.outcomes)
+    print(f"bulletins: {len(bulletins)}, audio: {audio_s / 60:.1f} min, workers: {args.jobs}")
+    print(f"floor (ffmpeg concat + encode): {floor_s:6.2f} s")
+    print(
+        f"cold render (synthesis + mastering): {cold_s:6.2f} s  "
+        f"ratio {cold_s / floor_s:.2f}x (goal <= 1.5x)"
+    )
+    print(
+        f"warm render: {warm_s:6.2f} s, synthesis calls: {warm.synthesis_calls}, "
+        f"unchanged: {warm.count('unchanged')} (goal < 2 s, 0 calls)"
+    )
+
+
+if __name__ == "__main__":
+    main()

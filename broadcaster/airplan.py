@@ -1,0 +1,125 @@
+"""The air plan: approved audio, the schedule and history in; stored day plans out.
+
+This is where the pure planner meets the library, the manifest, the approval
+records and the airing log. The CLI, the panel and the demo all plan through here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, select
+
+from broadcaster import approval
+from broadcaster.airlog import Outcome
+from broadcaster.bulletins import Library
+from broadcaster.db import airings, plan_items
+from broadcaster.errors import BroadcasterError
+from broadcaster.manifest import RenderRecord
+from broadcaster.planning.campaigns import Campaign, active_campaign, load_schedule
+from broadcaster.planning.coverage import Forecast, forecast
+from broadcaster.planning.planner import Aired, DayPlan, Segment, plan_day
+from broadcaster.planning.stations import Network
+from broadcaster.planstore import items_from_plan, save_plan
+from broadcaster.runtime import Runtime
+
+HISTORY_DAYS = 120  # longer than any coverage window a campaign sets
+
+
+class NothingApproved(BroadcasterError):
+    def __init__(self) -> None:
+        super().__init__(
+            "no approved audio to plan: render the library (broadcaster render), "
+            "listen, then approve (broadcaster approve ID ... or --all)"
+        )
+
+
+@dataclass(frozen=True)
+class Airable:
+    """The approved current renders and what the planner knows of each."""
+
+    segments: tuple[Segment, ...]
+    renders: Mapping[str, RenderRecord]
+
+
+def airable(library: Library, renders: Mapping[str, RenderRecord], engine: Engine) -> Airable:
+    approved = approval.approved_renders(renders, approval.latest_decisions(engine))
+    segments = tuple(
+        Segment.of(bulletin, approved[bulletin.id].duration_s)
+        for bulletin in library
+        if bulletin.id in approved
+    )
+    return Airable(segments, approved)
+
+
+def load_network_and_campaigns(
+    runtime: Runtime, durations: Mapping[str, float] | None = None
+) -> tuple[Network, tuple[Campaign, ...]]:
+    schedule = runtime.settings.schedule
+    return load_schedule(
+        schedule.stations,
+        schedule.campaigns,
+        default_timezone=runtime.settings.timezone,
+        known_ids={b.id for b in runtime.library()},
+        durations=durations,
+    )
+
+
+def history(engine: Engine, zone: dt.tzinfo, before: dt.date) -> list[Aired]:
+    """What stations aired (the log) and were planned to air (stored plans) before a day.
+
+    Plans count too: a commune confirms its airings later, and the rotation
+    must not wait for paperwork to move on.
+    """
+    start = before - dt.timedelta(days=HISTORY_DAYS)
+    since = dt.datetime.combine(start, dt.time.min, zone)
+    until = dt.datetime.combine(before, dt.time.min, zone)
+    logged = (
+        select(airings.c.station_id, airings.c.form, airings.c.bulletin_id, airings.c.started_at)
+        .where(airings.c.outcome == Outcome.AIRED.value)
+        .where(airings.c.started_at >= since, airings.c.started_at < until)
+    )
+    planned = select(
+        plan_items.c.station_id, plan_items.c.form, plan_items.c.bulletin_id, plan_items.c.starts_at
+    ).where(plan_items.c.day >= start.isoformat(), plan_items.c.day < before.isoformat())
+    records = []
+    with engine.connect() as connection:
+        for query in (logged, planned):
+            for station_id, form, bulletin_id, at in connection.execute(query):
+                local = at.astimezone(zone)
+                records.append(Aired(station_id, form, local.date(), local.time(), bulletin_id))
+    return records
+
+
+def plan_range(runtime: Runtime, first: dt.date, days: int, *, now: dt.datetime) -> list[DayPlan]:
+    """Plan ``days`` days from ``first`` with the campaign running each day; store each."""
+    found = airable(runtime.library(), runtime.renders(), runtime.engine)
+    if not found.segments:
+        raise NothingApproved()
+    durations = {s.bulletin_id: s.duration_s for s in found.segments}
+    network, campaigns = load_network_and_campaigns(runtime, durations)
+    past = history(runtime.engine, network.zone, first)
+    plans = []
+    for offset in range(days):
+        day = first + dt.timedelta(days=offset)
+        plan = plan_day(day, network, active_campaign(campaigns, day), found.segments, past)
+        save_plan(runtime.engine, day, items_from_plan(plan, found.renders), now=now)
+        past += plan.aired()
+        plans.append(plan)
+    return plans
+
+
+def forecast_from(runtime: Runtime, day: dt.date) -> list[tuple[Campaign, Forecast]]:
+    """Coverage forecasts for every campaign running on ``day`` or starting later."""
+    found = airable(runtime.library(), runtime.renders(), runtime.engine)
+    if not found.segments:
+        raise NothingApproved()
+    network, campaigns = load_network_and_campaigns(runtime)
+    past = history(runtime.engine, network.zone, day)
+    return [
+        (campaign, forecast(campaign, network, found.segments, past, start=day))
+        for campaign in campaigns
+        if campaign.end >= day
+    ]

@@ -1,0 +1,131 @@
+"""Approval and planning from the command line: only approved audio reaches the air."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from broadcaster import approval, db
+from broadcaster.config import load_settings
+from broadcaster.manifest import load_manifest
+from broadcaster.planstore import load_plan
+
+MONDAY = dt.date(2026, 11, 30)
+SUNDAY = dt.date(2026, 11, 29)
+ZONE = dt.timezone(dt.timedelta(hours=7))
+
+
+@pytest.fixture
+def engine(repo, rendered):
+    settings = load_settings(environ={"BROADCASTER_DATA_DIR": str(rendered)})
+    return db.connect(settings.database)
+
+
+def stored(engine, day, station_id=None):
+    return load_plan(engine, day, ZONE, station_id)
+
+
+def test_nothing_is_planned_before_approval(run_cli, rendered):
+    result = run_cli("plan", "--date", str(MONDAY))
+    assert result.exit_code == 1
+    assert "no approved audio to plan" in result.output
+    assert "broadcaster approve" in result.output
+
+
+def test_approve_binds_the_decision_to_the_exact_audio(run_cli, rendered, engine):
+    result = run_cli("approve", "--all", "--by", "Nguyễn Thị Hoa")
+    assert result.exit_code == 0, result.output
+    renders = load_manifest(rendered)
+    decisions = approval.latest_decisions(engine)
+    assert {d.render_sha256 for d in decisions.values()} == {r.sha256 for r in renders.values()}
+    assert {d.decided_by for d in decisions.values()} == {"Nguyễn Thị Hoa"}
+    assert set(approval.approved_renders(renders, decisions)) == set(renders)
+    assert len(renders) == 5
+
+
+def test_a_rejected_render_is_never_planned(run_cli, rendered, engine):
+    run_cli("approve", "--all")
+    rejected = "f07-gia-danh-cong-ty-tai-chinh-ngan-hang"
+    result = run_cli("approve", rejected, "--reject", "--comment", "giọng đọc sai dấu")
+    assert result.exit_code == 0 and f"rejected {rejected}" in result.output
+    run_cli("plan", "--date", str(MONDAY))
+    planned = {item.bulletin_id for item in stored(engine, MONDAY)}
+    assert rejected not in planned
+    assert "f02-cuoc-goi-video-deepfake" in planned
+
+
+def test_a_new_render_needs_a_new_approval(run_cli, rendered, engine):
+    run_cli("approve", "--all")
+    manifest_file = rendered / "renders" / "manifest.json"
+    document = json.loads(manifest_file.read_text(encoding="utf-8"))
+    # As if the text had been edited and rendered again: other audio, no decision yet.
+    document["renders"]["mo-dau"]["sha256"] = "0" * 64
+    manifest_file.write_text(json.dumps(document), encoding="utf-8")
+    renders = load_manifest(rendered)
+    approved = approval.approved_renders(renders, approval.latest_decisions(engine))
+    assert "mo-dau" not in approved and len(approved) == len(renders) - 1
+
+
+def test_approve_refuses_what_was_never_rendered(run_cli, rendered):
+    result = run_cli("approve", "f24-cho-so-danh-de")
+    assert result.exit_code == 1
+    assert "not rendered yet: f24-cho-so-danh-de (run broadcaster render)" in result.output
+    assert run_cli("approve").exit_code == 1
+
+
+def test_plan_stores_a_plan_bound_to_approved_audio(run_cli, rendered, engine):
+    run_cli("approve", "--all")
+    result = run_cli("plan", "--date", str(MONDAY))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("2026-11-30 (Thứ hai): 14 of 14 stations on air, 28 slots")
+    renders = load_manifest(rendered)
+    items = stored(engine, MONDAY)
+    assert {item.station_id for item in items} >= {"dai-huyen-vinh-bao", "tam-cuong", "co-am"}
+    for item in items:
+        assert item.render_sha256 == renders[item.bulletin_id].sha256
+        assert item.starts_at.utcoffset() == dt.timedelta(hours=7)
+    morning = [i for i in stored(engine, MONDAY, "co-am") if i.slot_start.hour == 6]
+    assert morning[0].starts_at.time() == dt.time(6, 30)
+    # Opening first; the two priority bulletins next, before anything else.
+    assert [i.bulletin_id for i in morning[:3]] == [
+        "mo-dau",
+        "f02-cuoc-goi-video-deepfake",
+        "f14-gia-danh-cong-an-vien-kiem-sat-toa-an",
+    ]
+    assert morning[-1].bulletin_id == "ket-thuc"
+
+
+def test_weekday_only_communes_are_off_air_on_sunday(run_cli, rendered, engine):
+    run_cli("approve", "--all")
+    run_cli("plan", "--date", str(SUNDAY))
+    stations = {item.station_id for item in stored(engine, SUNDAY)}
+    assert stations == {"dai-huyen-vinh-bao", "tt-vinh-bao", "tam-cuong"}
+
+
+def test_replanning_a_day_replaces_it(run_cli, rendered, engine):
+    run_cli("approve", "--all")
+    run_cli("plan", "--date", str(MONDAY))
+    first = stored(engine, MONDAY)
+    run_cli("plan", "--date", str(MONDAY))
+    assert stored(engine, MONDAY) == first
+
+
+def test_explain_says_why_each_item_is_there(run_cli, rendered):
+    run_cli("approve", "--all")
+    result = run_cli("plan", "--date", str(MONDAY), "--explain")
+    assert "co-am (Xã Cổ Am)" in result.output
+    assert "opening of the programme" in result.output
+    assert "priority (uu_tien): before the rotation, once a day while valid" in result.output
+    assert "rotation: form 7 not yet aired at this station" in result.output
+
+
+def test_check_names_forms_that_would_never_air(run_cli, rendered):
+    run_cli("approve", "--all")
+    result = run_cli("plan", "--date", str(MONDAY), "--check")
+    assert result.exit_code == 0, result.output
+    assert "cao-diem-tet-2027 (2026-12-01..2027-02-28" in result.output
+    # Only form 7 is a normal approved bulletin: the others have no audio at all.
+    assert "form 1: no approved audio" in result.output
+    assert "form 7: no approved audio" not in result.output
