@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from broadcaster import airplan, approval, plan_report
+from broadcaster import accounts, airplan, approval, plan_report
 from broadcaster import doctor as doctor_checks
 from broadcaster import render as render_stage
 from broadcaster.errors import BroadcasterError
@@ -248,6 +248,74 @@ def _print_forecasts(forecasts) -> None:
             click.echo(f"  {miss}")
         for topic in result.unavailable:
             click.echo(f"  form {topic}: no approved audio")
+
+
+@cli.group()
+def user() -> None:
+    """Panel accounts: add, change password, disable."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return click.get_text_stream("stdin").readline().rstrip("\r\n")
+    return click.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--full-name", required=True, help="Shown in the panel and the logs.")
+@click.option("--role", type=click.Choice([r.value for r in accounts.Role]), required=True)
+@click.option("--station", "station_id", help="An operator's station id.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@pass_runtime
+def user_add(lazy, username, full_name, role, station_id, password_stdin) -> None:
+    runtime = lazy.get()
+    if station_id:
+        network, _ = airplan.load_network_and_campaigns(runtime)
+        if station_id not in {s.id for s in network.stations}:
+            raise UserError(f"no station '{station_id}' in {runtime.settings.schedule.stations}")
+    created = accounts.add_user(
+        runtime.engine,
+        username=username,
+        full_name=full_name,
+        password=_read_password(password_stdin),
+        role=accounts.Role(role),
+        station_id=station_id,
+        now=dt.datetime.now(runtime.settings.zone),
+    )
+    click.echo(f"added {created.username} ({created.role.value})")
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@pass_runtime
+def user_passwd(lazy, username, password_stdin) -> None:
+    accounts.set_password(lazy.get().engine, username, _read_password(password_stdin))
+    click.echo(f"password changed for {username}")
+
+
+@user.command("disable")
+@click.argument("username")
+@pass_runtime
+def user_disable(lazy, username) -> None:
+    accounts.set_active(lazy.get().engine, username, False)
+    click.echo(f"disabled {username}")
+
+
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
+@pass_runtime
+def serve(lazy: _LazyRuntime, host: str, port: int) -> None:
+    """Serve the panel with waitress."""
+    import waitress
+
+    from web import create_app
+
+    app = create_app({"BROADCASTER_RUNTIME": lazy.get()})
+    click.echo(f"panel on http://{host}:{port}/ (Ctrl+C stops)")
+    waitress.serve(app, host=host, port=port, threads=8)
 
 
 @cli.command()

@@ -84,6 +84,12 @@ class PlayoutSettings:
 
 
 @dataclass(frozen=True)
+class PanelSettings:
+    four_eyes: bool  # whoever last edited a bulletin cannot approve it
+    upload_limit_mb: int  # announcer recordings
+
+
+@dataclass(frozen=True)
 class Settings:
     data_dir: Path
     database_url: str
@@ -95,6 +101,7 @@ class Settings:
     programmes: Mapping[str, ProgrammeSettings]
     schedule: ScheduleSettings
     playout: PlayoutSettings
+    panel: PanelSettings
 
     @property
     def database(self) -> str:

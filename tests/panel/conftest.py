@@ -1,0 +1,95 @@
+"""The panel under test: a real app on a real SQLite database, one account per role."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from broadcaster import accounts
+from broadcaster.accounts import Role
+from broadcaster.runtime import build_runtime
+from web import create_app
+
+PASSWORD = "mat-khau-demo"
+NOW = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))  # a Monday
+
+ACCOUNTS = {
+    "canbo": ("Trần Thị Biên", Role.STAFF, None),
+    "canbo2": ("Lê Văn Duyệt", Role.STAFF, None),
+    "xa-co-am": ("Phạm Văn Loa", Role.OPERATOR, "co-am"),
+    "xa-tam-cuong": ("Vũ Thị Truyền", Role.OPERATOR, "tam-cuong"),
+    "lanhdao": ("Nguyễn Văn Lãnh", Role.LEADER, None),
+    "quantri": ("Đỗ Quản Trị", Role.ADMIN, None),
+}
+
+
+@pytest.fixture
+def panel_runtime(repo, rendered):
+    """The runtime over a data directory with real renders of a few bulletins."""
+    return build_runtime(
+        environ={"BROADCASTER_DATA_DIR": str(rendered), "BROADCASTER_SPEECH__ENGINES": "espeak"}
+    )
+
+
+@pytest.fixture
+def app(panel_runtime):
+    app = create_app(
+        {
+            "BROADCASTER_RUNTIME": panel_runtime,
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "PANEL_NOW": NOW,
+        }
+    )
+    for username, (full_name, role, station_id) in ACCOUNTS.items():
+        accounts.add_user(
+            panel_runtime.engine,
+            username=username,
+            full_name=full_name,
+            password=PASSWORD,
+            role=role,
+            station_id=station_id,
+            now=NOW,
+        )
+    return app
+
+
+class Browser:
+    """A test client that logs in and sends the CSRF token like a real form would."""
+
+    def __init__(self, client) -> None:
+        self.client = client
+
+    def csrf(self) -> str:
+        page = self.client.get("/login").get_data(as_text=True)
+        return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+    def login(self, username: str, password: str = PASSWORD):
+        return self.post("/login", {"username": username, "password": password})
+
+    def get(self, url: str, **kwargs):
+        return self.client.get(url, **kwargs)
+
+    def post(self, url: str, data: dict | None = None, **kwargs):
+        data = {"csrf_token": self.csrf(), **(data or {})}
+        return self.client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture
+def browser(app) -> Browser:
+    return Browser(app.test_client())
+
+
+@pytest.fixture
+def as_role(app):
+    """A logged-in Browser for one of ACCOUNTS: ``as_role("canbo")``."""
+
+    def login(username: str) -> Browser:
+        browser = Browser(app.test_client())
+        response = browser.login(username)
+        assert response.status_code == 302, response.get_data(as_text=True)
+        return browser
+
+    return login

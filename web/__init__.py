@@ -1,0 +1,46 @@
+"""The panel: culture-centre staff, commune operators, leadership and administrators."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask
+
+
+def create_app(config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the panel. ``config`` may carry ``BROADCASTER_RUNTIME`` (a built Runtime)."""
+    from web import auth, context, errors, permissions
+
+    app = Flask(__name__)
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        MAX_CONTENT_LENGTH=64 * 1024 * 1024,  # announcer recordings
+        LOGIN_ATTEMPTS=5,  # failures per user and address ...
+        LOGIN_WINDOW_S=15 * 60,  # ... within this window before a pause
+    )
+    app.config.update(config or {})
+    context.init_app(app)
+    errors.init_app(app)
+    permissions.init_app(app)
+    app.register_blueprint(auth.bp)
+    for blueprint in _area_blueprints():
+        app.register_blueprint(blueprint)
+    return app
+
+
+def _area_blueprints() -> list:
+    """One blueprint per area; each lives in its own module."""
+    import importlib
+
+    blueprints = []
+    for name in ("content", "schedule", "station", "api", "reports", "admin"):
+        try:
+            module = importlib.import_module(f"web.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"web.{name}":
+                raise
+            continue  # an area not built yet
+        blueprints.append(module.bp)
+    return blueprints
