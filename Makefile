@@ -14,6 +14,7 @@ demo: deps
 	$(BIN)/broadcaster spoken
 
 test: deps
+	@bash scripts/install-system-deps --for-tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest

@@ -303,6 +303,40 @@ def user_disable(lazy, username) -> None:
     click.echo(f"disabled {username}")
 
 
+DEMO_PASSWORD = "demo-2026"
+DEMO_ACCOUNTS = (
+    ("canbo", "Cán bộ Trung tâm (demo)", accounts.Role.STAFF, None),
+    ("xa-co-am", "Cán bộ đài xã Cổ Am (demo)", accounts.Role.OPERATOR, "co-am"),
+    ("tt-vinh-bao", "Cán bộ đài thị trấn Vĩnh Bảo (demo)", accounts.Role.OPERATOR, "tt-vinh-bao"),
+    ("lanhdao", "Lãnh đạo UBND (demo)", accounts.Role.LEADER, None),
+    ("quantri", "Quản trị viên (demo)", accounts.Role.ADMIN, None),
+)
+
+
+@user.command("demo")
+@pass_runtime
+def user_demo(lazy) -> None:
+    """Create one demo account per role (if missing) and print how to log in."""
+    runtime = lazy.get()
+    existing = {u.username for u in accounts.list_users(runtime.engine)}
+    now = dt.datetime.now(runtime.settings.zone)
+    rows = []
+    for username, full_name, role, station_id in DEMO_ACCOUNTS:
+        if username not in existing:
+            accounts.add_user(
+                runtime.engine,
+                username=username,
+                full_name=full_name,
+                password=DEMO_PASSWORD,
+                role=role,
+                station_id=station_id,
+                now=now,
+            )
+        rows.append((username, DEMO_PASSWORD, role.value, station_id or ""))
+    click.echo("demo accounts (change or disable them before real use):")
+    click.echo(format_table(("username", "password", "role", "station"), rows))
+
+
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))

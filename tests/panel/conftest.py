@@ -25,6 +25,23 @@ ACCOUNTS = {
 }
 
 
+_HASHES: dict[str, str] = {}
+
+
+@pytest.fixture(autouse=True)
+def _hash_each_password_once(monkeypatch):
+    """Six accounts per test would cost a second of scrypt each time; the hashes
+    stay real (salted scrypt), each is computed once per session."""
+    real = accounts.generate_password_hash
+
+    def remembered(password: str) -> str:
+        if password not in _HASHES:
+            _HASHES[password] = real(password)
+        return _HASHES[password]
+
+    monkeypatch.setattr(accounts, "generate_password_hash", remembered)
+
+
 @pytest.fixture
 def panel_runtime(repo, rendered):
     """The runtime over a data directory with real renders of a few bulletins."""

@@ -1,0 +1,192 @@
+"""What the content pages say: Vietnamese labels, and the stages' messages told in Vietnamese.
+
+The loader and the audio checks word their problems in English for the CLI and the
+logs. Staff read Vietnamese, so the messages they can cause from a form are retold
+here; anything not recognised is shown as it is, never hidden.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+
+from broadcaster.errors import InvalidInput, Problem
+
+FIELD_LABELS = {
+    "id": "Mã bản tin",
+    "form": "Hình thức",
+    "kind": "Loại",
+    "title": "Tiêu đề",
+    "priority": "Mức ưu tiên",
+    "valid_from": "Hiệu lực từ ngày",
+    "valid_until": "Hiệu lực đến ngày",
+    "voice": "Giọng đọc",
+    "recording": "Bản ghi",
+    "notes": "Ghi chú",
+    "body": "Nội dung",
+}
+
+KIND_LABELS = {"bulletin": "Bản tin", "opening": "Lời mở đầu", "closing": "Lời kết"}
+
+ACTION_LABELS = {
+    "edit": "sửa nội dung",
+    "render": "dựng âm thanh",
+    "upload": "bản ghi phát thanh viên",
+    "approve": "duyệt",
+    "reject": "từ chối",
+    "login": "đăng nhập",
+}
+
+VOICE_LABELS = {
+    "vi": "espeak-ng, giọng miền Bắc (vi)",
+    "vi-vn-x-central": "espeak-ng, giọng miền Trung",
+    "vi-vn-x-south": "espeak-ng, giọng miền Nam",
+    "gtts-vi": "Google (gTTS), giọng tiếng Việt",
+}
+
+
+def _label(key: str) -> str:
+    return FIELD_LABELS.get(key, key)
+
+
+def _date(text: str) -> str:
+    try:
+        return fmt_date(dt.date.fromisoformat(text))
+    except ValueError:
+        return text
+
+
+# (pattern over the loader's message, Vietnamese wording); the first match wins.
+_LOADER = [
+    (r"missing field '(\w+)'", lambda m: f"{_label(m[1])}: chưa điền."),
+    (r"(\w+) is empty", lambda m: f"{_label(m[1])}: chưa điền."),
+    (
+        r"body is (\d+) characters; the limit is (\d+)",
+        lambda m: (
+            f"Nội dung dài {m[1]} ký tự, vượt giới hạn {m[2]} ký tự (khoảng ba phút đọc): "
+            "hãy tách thành hai bản tin."
+        ),
+    ),
+    (
+        r"valid_until (\S+) is before valid_from (\S+)",
+        lambda m: (
+            f"Ngày hết hiệu lực ({_date(m[1])}) đang ở trước ngày bắt đầu hiệu lực ({_date(m[2])})."
+        ),
+    ),
+    (
+        r"(\w+) must be a date written YYYY-MM-DD; got (.*)",
+        lambda m: f"{_label(m[1])}: {m[2]} không phải là một ngày hợp lệ (ví dụ 30/11/2026).",
+    ),
+    (
+        r"(\w+) must be one of .*; got (.*)",
+        lambda m: f"{_label(m[1])}: giá trị {m[2]} không hợp lệ.",
+    ),
+    (r"(\w+) must be text", lambda m: f"{_label(m[1])} phải là văn bản."),
+    (r"recording file not found: (.*)", lambda m: f"Không tìm thấy tệp bản ghi {m[1]}."),
+    (r"unknown field '(\w+)'", lambda m: f"Tệp có trường lạ '{m[1]}' mà hệ thống không biết."),
+    (r"YAML syntax error: (.*)", lambda m: f"Tệp YAML sai cú pháp ({m[1]})."),
+    (r"no bulletin has this id", lambda m: "Không có bản tin nào mang mã này."),
+]
+
+
+def problem_text(problem: Problem, *, where: bool = False) -> str:
+    """One loader problem in Vietnamese; ``where`` adds the file and line."""
+    text = problem.message
+    for pattern, say in _LOADER:
+        match = re.search(pattern, problem.message)
+        if match:
+            text = say(match)
+            break
+    if where:
+        place = f"{problem.source}, dòng {problem.line}" if problem.line else problem.source
+        return f"{place}: {text}"
+    return text
+
+
+def problem_lines(problems: Iterable[Problem], *, where: bool = False) -> list[str]:
+    """Retold and without repeats (a missing body is both 'missing' and 'empty')."""
+    lines: list[str] = []
+    for problem in problems:
+        text = problem_text(problem, where=where)
+        if text not in lines:
+            lines.append(text)
+    return lines
+
+
+def problems_text(error: InvalidInput) -> str:
+    return "\n".join(problem_lines(error.problems, where=True))
+
+
+_AUDIO = [
+    (
+        r"not a readable audio file|contains no audio|cannot be decoded",
+        lambda m: (
+            "tệp này không phải là âm thanh đọc được (hoặc đã bị hỏng). "
+            "Hãy gửi bản ghi dạng WAV, MP3, M4A hoặc OGG."
+        ),
+    ),
+    (r"the recording is empty", lambda m: "bản ghi không có âm thanh (độ dài bằng 0)."),
+    (
+        r"lasts (\d+:\d\d:\d\d); the limit is one hour",
+        lambda m: f"bản ghi dài {m[1]}, quá giới hạn một giờ cho một bản tin.",
+    ),
+    (
+        r"is silent \(loudest point (-?[\d.]+|-inf) dBFS",
+        lambda m: (
+            f"bản ghi gần như im lặng (chỗ to nhất chỉ {m[1]} dBFS). "
+            "Micrô có được bật khi ghi không?"
+        ),
+    ),
+    (
+        r"(ffprobe|ffmpeg) is not available",
+        lambda m: f"máy chủ thiếu chương trình {m[1]} nên chưa kiểm tra được bản ghi.",
+    ),
+]
+
+
+def audio_error_text(message: str) -> str:
+    """Why an upload was refused, framed for the person who sent it."""
+    for pattern, say in _AUDIO:
+        match = re.search(pattern, message)
+        if match:
+            return "Không nhận bản ghi: " + say(match)
+    return f"Không nhận bản ghi: {message}"
+
+
+def fmt_seconds(seconds: float | None) -> str:
+    if seconds is None:
+        return "—"
+    total = round(seconds)
+    return f"{total // 60}:{total % 60:02d}"
+
+
+def fmt_date(day: dt.date | None) -> str:
+    return day.strftime("%d/%m/%Y") if day else "—"
+
+
+def fmt_time(moment: dt.datetime | str | None, zone: dt.tzinfo) -> str:
+    if moment is None:
+        return "—"
+    if isinstance(moment, str):
+        try:
+            moment = dt.datetime.fromisoformat(moment)
+        except ValueError:
+            return moment
+    return moment.astimezone(zone).strftime("%d/%m/%Y %H:%M")
+
+
+def parse_day(text: str) -> dt.date | str | None:
+    """A date typed in the form: ISO (what date inputs send) or dd/mm/yyyy; else the text,
+    for the loader to name as invalid."""
+    text = (text or "").strip()
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    try:
+        return dt.datetime.strptime(text, "%d/%m/%Y").date()
+    except ValueError:
+        return text

@@ -1,0 +1,217 @@
+"""What the reports area reads besides the log: stations, campaigns, titles; and its query args.
+
+Reading the stations file of 3,321 communes and the library takes over a second,
+so the parsed result is kept per app and read again only when one of the files
+changes (their size and modification time are the key).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from flask import current_app, request
+
+from broadcaster.airplan import load_network_and_campaigns
+from broadcaster.bulletins import Kind
+from broadcaster.coverage_report import (
+    Bucket,
+    Period,
+    PeriodError,
+    Step,
+    default_period,
+    parse_period,
+)
+from broadcaster.planning.campaigns import Campaign, active_campaign
+from broadcaster.planning.stations import Network
+from web.context import now, runtime
+
+PAGE_SIZE = 50  # matrix rows per page
+QUIET_DAYS = 3
+MAX_QUIET_DAYS = 60
+MAX_QUERY = 100  # characters of a station search
+
+
+class BadArgument(Exception):
+    """A query argument the user can fix; the message is shown as is (Vietnamese)."""
+
+
+@dataclass(frozen=True)
+class Schedule:
+    network: Network
+    campaigns: tuple[Campaign, ...]
+    form_titles: dict[int, str]
+    bulletin_titles: dict[str, str]
+
+    def form_title(self, form: int | None) -> str:
+        if form is None:
+            return ""
+        return self.form_titles.get(form, f"Hình thức {form}")
+
+
+_lock = threading.Lock()
+
+
+def schedule() -> Schedule:
+    """The network, campaigns and titles; parsed again only when a file changed."""
+    settings = runtime().settings
+    files = [settings.schedule.stations, *settings.schedule.campaigns]
+    library = settings.library_dir
+    if library.is_dir():
+        files += sorted(library.glob("*.yaml")) + sorted(library.glob("*.yml"))
+    key = tuple(_stamp(path) for path in files)
+    cache = current_app.extensions.setdefault("reports_schedule", {})
+    with _lock:
+        if cache.get("key") == key:
+            return cache["value"]
+    value = _load()
+    with _lock:
+        cache.update(key=key, value=value)
+    return value
+
+
+def _stamp(path: Path) -> tuple:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (str(path), None)
+    return (str(path), stat.st_mtime_ns, stat.st_size)
+
+
+def _load() -> Schedule:
+    rt = runtime()
+    network, campaigns = load_network_and_campaigns(rt)
+    form_titles: dict[int, str] = {}
+    bulletin_titles: dict[str, str] = {}
+    for bulletin in rt.library():
+        bulletin_titles[bulletin.id] = bulletin.title
+        if bulletin.kind is Kind.BULLETIN and bulletin.form is not None:
+            form_titles.setdefault(bulletin.form, bulletin.title)
+    return Schedule(network, campaigns, form_titles, bulletin_titles)
+
+
+def today(sched: Schedule) -> dt.date:
+    return now().astimezone(sched.network.zone).date()
+
+
+def period(sched: Schedule) -> Period:
+    """From the ``from`` and ``to`` arguments; missing ones take the default."""
+    day = today(sched)
+    default = default_period(day, sched.network.zone, active_campaign(sched.campaigns, day))
+    try:
+        return parse_period(request.args.get("from"), request.args.get("to"), default)
+    except PeriodError as exc:
+        raise BadArgument(str(exc)) from None
+
+
+def whole_number(name: str, default: int, low: int, high: int, label: str) -> int:
+    raw = request.args.get(name, "").strip()
+    if not raw:
+        return default
+    if not raw.isdigit() or not low <= int(raw) <= high:
+        raise BadArgument(f"{label} phải là số nguyên từ {low} đến {high}; nhận được “{raw[:20]}”.")
+    return int(raw)
+
+
+def search_text() -> str:
+    query = request.args.get("q", "").strip()
+    if len(query) > MAX_QUERY:
+        raise BadArgument(f"Từ khóa tìm đài dài quá {MAX_QUERY} ký tự.")
+    return query
+
+
+def period_args(p: Period) -> dict[str, str]:
+    return {"from": p.first.isoformat(), "to": p.last.isoformat()}
+
+
+class Fmt:
+    """Times shown to people: local, day first (dd/mm/yyyy HH:MM)."""
+
+    def __init__(self, zone: dt.tzinfo) -> None:
+        self.zone = zone
+
+    def dt(self, at: dt.datetime | None) -> str:
+        return "" if at is None else f"{at.astimezone(self.zone):%d/%m/%Y %H:%M}"
+
+    def date(self, at: dt.datetime | dt.date | None) -> str:
+        if at is None:
+            return ""
+        day = at.astimezone(self.zone).date() if isinstance(at, dt.datetime) else at
+        return f"{day:%d/%m/%Y}"
+
+    def day(self, at: dt.datetime | None) -> str:
+        return "" if at is None else f"{at.astimezone(self.zone):%d/%m}"
+
+    @staticmethod
+    def num(value: int) -> str:
+        """Vietnamese digit grouping: 3.321."""
+        return f"{value:,}".replace(",", ".")
+
+
+@dataclass(frozen=True)
+class Bar:
+    x: float
+    y: float
+    width: float
+    height: float
+    label: str
+    count: int
+    title: str
+    show_label: bool
+
+
+@dataclass(frozen=True)
+class Chart:
+    width: int
+    height: int
+    top: int  # the axis' highest value
+    bars: list[Bar]
+    step: Step
+    plot_left: int = 44
+    plot_top: int = 10
+    plot_height: int = 150
+
+
+def chart(bars: list[Bucket], step: Step) -> Chart:
+    """A bar chart laid out for inline SVG; the scale ends on a round number."""
+    slot = 16 if len(bars) <= 40 else 12
+    plot_left, plot_top, plot_height = 44, 10, 150
+    width = plot_left + max(len(bars), 1) * slot + 10
+    top = _round_up(max((bar.count for bar in bars), default=0))
+    every = max(1, math.ceil(len(bars) / 16))
+    laid = []
+    for index, bar in enumerate(bars):
+        height = plot_height * bar.count / top
+        days = f"{bar.first:%d/%m/%Y}" + (
+            f" – {bar.last:%d/%m/%Y}" if bar.last != bar.first else ""
+        )
+        laid.append(
+            Bar(
+                x=plot_left + index * slot + 2,
+                y=plot_top + plot_height - height,
+                width=slot - 4,
+                height=height,
+                label=bar.label(step),
+                count=bar.count,
+                title=f"{days}: {bar.count} lượt phát",
+                show_label=index % every == 0,
+            )
+        )
+    return Chart(width, plot_top + plot_height + 40, top, laid, step)
+
+
+def _round_up(value: int) -> int:
+    if value <= 5:
+        return 5
+    magnitude = 10 ** (len(str(value)) - 1)
+    for factor in (1, 2, 5, 10):
+        if value <= factor * magnitude:
+            return factor * magnitude
+    return 10 * magnitude
+
+
+def page_count(total: int) -> int:
+    return max(1, math.ceil(total / PAGE_SIZE))
