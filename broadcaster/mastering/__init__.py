@@ -28,18 +28,13 @@ from broadcaster.mastering.encode import (
     temporary_file,
     write_tags,
 )
-from broadcaster.mastering.loudness import (
-    ABSOLUTE_GATE_LUFS,
-    db,
-    integrated_loudness,
-    normalise,
-    true_peak,
-)
+from broadcaster.mastering.limiter import normalise
+from broadcaster.mastering.loudness import ABSOLUTE_GATE_LUFS, db, integrated_loudness, true_peak
 
 __all__ = ["Mastered", "Tags", "master"]
 
 MIN_SPEECH_S = 0.3
-CODEC_HEADROOM_DB = 0.5  # MP3 encoding raises peaks; limit this far below the ceiling
+CODEC_HEADROOM_DB = 0.8  # MP3 encoding raises peaks by up to ~0.6 dB: limit this far below
 CODEC_MARGIN_DB = 0.2  # extra room taken when a first encode still overshot
 FIRST_TRY_LU = 0.3  # a first encode further off than this is corrected once
 TOLERANCE_LU = 1.0  # never publish a file further off than this
@@ -59,7 +54,9 @@ class Mastered:
 
 @dataclass(frozen=True)
 class _Encoded:
-    decoded: np.ndarray
+    """What the MP3 in the temporary file decodes to."""
+
+    samples: int
     lufs: float
     true_peak_dbtp: float
 
@@ -97,7 +94,7 @@ def master(
     temp = temporary_file(out_dir)
     try:
         encoded = _encode_on_target(whole, temp, settings, label)
-        if len(encoded.decoded) < len(voice):
+        if encoded.samples < len(voice):
             raise RenderError(f"{label}: the encoded segment came out shorter than its speech")
         write_tags(temp, tags)
         path, sha256 = publish(temp, out_dir, tags.bulletin_id)
@@ -107,7 +104,7 @@ def master(
     return Mastered(
         path=path,
         sha256=sha256,
-        duration_s=len(encoded.decoded) / rate,
+        duration_s=encoded.samples / rate,
         speech_duration_s=len(voice) / rate,
         loudness_lufs=encoded.lufs,
         true_peak_dbtp=encoded.true_peak_dbtp,
@@ -131,7 +128,7 @@ def _encode_on_target(
         decoded = decode_file(temp, rate)
         lufs, peak = integrated_loudness(decoded, rate), db(true_peak(decoded))
         if abs(lufs - target) <= tolerance and peak <= ceiling:
-            return _Encoded(decoded, lufs, peak)
+            return _Encoded(len(decoded), lufs, peak)
         aim += target - lufs
         if peak > ceiling:
             headroom += peak - ceiling + CODEC_MARGIN_DB

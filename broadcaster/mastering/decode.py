@@ -34,7 +34,10 @@ def decode_file(path: Path, rate: int) -> np.ndarray:
         *("-i", f"file:{path.resolve()}"),  # "file:" so no name is taken for a protocol or option
         *("-vn", "-ac", "1", "-ar", str(rate), "-c:a", "pcm_f32le", "-f", "f32le", "pipe:1"),
     ]
-    done = subprocess.run(argv, capture_output=True, timeout=DECODE_TIMEOUT_S)
+    try:
+        done = subprocess.run(argv, capture_output=True, timeout=DECODE_TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        raise AudioError(f"{label}: decoding took over {DECODE_TIMEOUT_S} s") from exc
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise AudioError(f"{label}: not readable audio ({lines[-1] if lines else 'ffmpeg failed'})")

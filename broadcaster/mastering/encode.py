@@ -13,6 +13,7 @@ import hashlib
 import math
 import os
 import re
+import secrets
 import subprocess
 import tempfile
 from dataclasses import dataclass
@@ -51,18 +52,26 @@ def check_bulletin_id(bulletin_id: str) -> None:
 
 
 def temporary_file(out_dir: Path) -> Path:
-    """An empty hidden file in ``out_dir`` for ffmpeg to fill."""
+    """A new, empty hidden file in ``out_dir`` for ffmpeg to fill.
+
+    Created with the usual permissions (not mkstemp's owner-only ones), since the
+    rename makes it the published file that the panel and players read.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=out_dir, prefix=TEMP_PREFIX, suffix=".mp3")
-    os.close(fd)
-    return Path(name)
+    while True:
+        path = out_dir / f"{TEMP_PREFIX}{secrets.token_hex(8)}.mp3"
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666))
+            return path
+        except FileExistsError:
+            continue
 
 
 def encode_mp3(samples: np.ndarray, *, rate: int, bitrate_kbps: int, dest: Path) -> None:
     """Constant-bitrate mono MP3 of ``samples`` into ``dest``, from a raw float pipe.
 
-    Bit-exact mode and no ffmpeg tags: the same samples give the same bytes, so
-    an unchanged bulletin keeps its file name across renders and ffmpeg versions.
+    Bit-exact mode and no ffmpeg tags: the bytes depend only on the samples and
+    the LAME build, so an unchanged bulletin keeps its file name across renders.
     """
     argv = [
         require_tool("ffmpeg"),
@@ -74,7 +83,10 @@ def encode_mp3(samples: np.ndarray, *, rate: int, bitrate_kbps: int, dest: Path)
         *("-f", "mp3", "-y", f"file:{dest.resolve()}"),
     ]
     data = np.asarray(samples, dtype="<f4").tobytes()
-    done = subprocess.run(argv, input=data, capture_output=True, timeout=ENCODE_TIMEOUT_S)
+    try:
+        done = subprocess.run(argv, input=data, capture_output=True, timeout=ENCODE_TIMEOUT_S)
+    except subprocess.TimeoutExpired as exc:
+        raise RenderError(f"MP3 encoding took over {ENCODE_TIMEOUT_S} s") from exc
     if done.returncode != 0:
         lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
         raise RenderError(f"MP3 encoding failed: {lines[-1] if lines else 'ffmpeg failed'}")
