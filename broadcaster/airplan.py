@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 
@@ -17,12 +18,13 @@ from broadcaster.airlog import Outcome
 from broadcaster.bulletins import Library
 from broadcaster.db import airings, plan_items
 from broadcaster.errors import BroadcasterError
-from broadcaster.manifest import RenderRecord
+from broadcaster.manifest import RenderRecord, renders_dir
 from broadcaster.planning.campaigns import Campaign, active_campaign, load_schedule
 from broadcaster.planning.coverage import Forecast, forecast
 from broadcaster.planning.planner import Aired, DayPlan, Segment, plan_day
 from broadcaster.planning.stations import Network
-from broadcaster.planstore import items_from_plan, save_plan
+from broadcaster.planstore import items_from_plan, load_plan, save_plan
+from broadcaster.playlists import write_calendar, write_day
 from broadcaster.runtime import Runtime
 
 HISTORY_DAYS = 120  # longer than any coverage window a campaign sets
@@ -109,6 +111,44 @@ def plan_range(runtime: Runtime, first: dt.date, days: int, *, now: dt.datetime)
         past += plan.aired()
         plans.append(plan)
     return plans
+
+
+def playlists_dir(runtime: Runtime) -> Path:
+    return runtime.settings.data_dir / "playlists"
+
+
+def publish_playlists(runtime: Runtime, day: dt.date) -> list[Path]:
+    """Write every station's folder, playlist, printable schedule and zip for a stored day."""
+    network, campaigns = load_network_and_campaigns(runtime)
+    items = load_plan(runtime.engine, day, network.zone)
+    return write_day(
+        day,
+        items,
+        network,
+        renders_dir=renders_dir(runtime.settings.data_dir),
+        out_root=playlists_dir(runtime),
+        campaigns=campaigns,
+    )
+
+
+def export_calendar(
+    runtime: Runtime, station_id: str, first: dt.date, days: int, output: Path | None = None
+) -> Path:
+    """A station's stored plan over ``days`` days as one .ics file."""
+    network, campaigns = load_network_and_campaigns(runtime)
+    try:
+        station = network.get(station_id)
+    except KeyError:
+        raise BroadcasterError(f"no station '{station_id}' in the schedule") from None
+    items = []
+    for offset in range(days):
+        items += load_plan(
+            runtime.engine, first + dt.timedelta(days=offset), network.zone, station_id
+        )
+    if not items:
+        raise BroadcasterError(f"nothing is planned for {station_id} from {first}: plan first")
+    path = output or playlists_dir(runtime) / "calendars" / f"{station_id}-{first}.ics"
+    return write_calendar(station, items, path, zone=network.zone, campaigns=campaigns)
 
 
 def forecast_from(runtime: Runtime, day: dt.date) -> list[tuple[Campaign, Forecast]]:

@@ -237,6 +237,34 @@ def plan(lazy: _LazyRuntime, day: dt.datetime | None, days: int, explain: bool, 
             click.echo(plan_report.explain(day_plan))
 
 
+@cli.command()
+@click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="The day (default: today).")
+@pass_runtime
+def playlists(lazy: _LazyRuntime, day: dt.datetime | None) -> None:
+    """Write each station's numbered files, playlist.m3u8, printable schedule and zip."""
+    runtime = lazy.get()
+    chosen = day.date() if day else dt.datetime.now(runtime.settings.zone).date()
+    folders = airplan.publish_playlists(runtime, chosen)
+    root = airplan.playlists_dir(runtime) / chosen.isoformat()
+    click.echo(f"{len(folders)} station playlists for {chosen} in {root}")
+
+
+@cli.command()
+@click.option("--station", "station_id", required=True, help="The station's id.")
+@click.option(
+    "--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="First day (default: today)."
+)
+@click.option("--days", type=click.IntRange(1, 366), default=7, show_default=True)
+@click.option("--output", type=click.Path(path_type=Path, dir_okay=False), help="The .ics file.")
+@pass_runtime
+def ics(lazy, station_id: str, day: dt.datetime | None, days: int, output: Path | None) -> None:
+    """Export a station's stored schedule for a period as an iCalendar file."""
+    runtime = lazy.get()
+    first = day.date() if day else dt.datetime.now(runtime.settings.zone).date()
+    path = airplan.export_calendar(runtime, station_id, first, days, output)
+    click.echo(f"calendar for {station_id}, {first} + {days} days: {path}")
+
+
 def _print_forecasts(forecasts) -> None:
     for campaign, result in forecasts:
         verdict = "goal met" if result.met else f"{len(result.misses)} misses"
