@@ -8,10 +8,17 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test deps system-deps clean
 
+# The main job, offline: render the library with espeak-ng, approve it as "demo",
+# plan today and write every station's playlist, then serve the panel with one
+# demo account per role on http://127.0.0.1:5000 (Ctrl+C stops).
 demo: deps
 	$(BIN)/broadcaster validate
-	$(BIN)/broadcaster list
-	$(BIN)/broadcaster spoken
+	$(BIN)/broadcaster render --engine espeak
+	$(BIN)/broadcaster approve --all --by demo
+	$(BIN)/broadcaster plan
+	$(BIN)/broadcaster playlists
+	$(BIN)/broadcaster user demo
+	$(BIN)/broadcaster serve
 
 test: deps
 	@bash scripts/install-system-deps --for-tests

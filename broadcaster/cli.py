@@ -278,6 +278,22 @@ def _print_forecasts(forecasts) -> None:
             click.echo(f"  form {topic}: no approved audio")
 
 
+@cli.command()
+@click.option("--station", "station_id", help="Station to play (default: the producer).")
+@pass_runtime
+def playout(lazy: _LazyRuntime, station_id: str | None) -> None:
+    """Play each slot's items on time through the player and log every airing."""
+    import logging
+
+    from broadcaster.playout import run_playout
+
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every poll
+    runtime = lazy.get()
+    click.echo("playout running (Ctrl+C stops)")
+    run_playout(runtime.settings, station_id=station_id, engine=runtime.engine)
+
+
 @cli.group()
 def user() -> None:
     """Panel accounts: add, change password, disable."""

@@ -181,3 +181,8 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA busy_timeout=10000")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()
+
+
+# Tables defined beside the logic that owns them, on the same metadata, so that
+# connect() creates them too. Imported last: they import this module.
+import broadcaster.alerts  # noqa: E402, F401

@@ -1,0 +1,178 @@
+"""Emergency alerts (thông báo khẩn cấp): aired at once, interrupting whatever plays.
+
+Circular 39/2020/TT-BTTTT's third priority, khẩn cấp, does not wait for a slot.
+Staff raise an alert for an approved render and the stations it concerns (or
+all of them); each station's playout daemon polls for alerts newer than the
+last one it saw, plays them at once and logs the airing like any other, with
+the alert's raise time as the scheduled time.
+
+An alert is a decision someone took and the evidence of when: it is never
+edited. The tables live on the project's metadata; :func:`ensure_schema`
+creates them on a database made before they existed.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Engine,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Table,
+    Text,
+    exists,
+    or_,
+    select,
+)
+from sqlalchemy.schema import CreateIndex, CreateTable
+
+from broadcaster.db import UTCDateTime, approvals, metadata
+from broadcaster.errors import BroadcasterError
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("bulletin_id", String(100), nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("form", Integer),
+    Column("render_sha256", String(64), nullable=False),
+    Column("file", String(200), nullable=False),  # the render's file name in <data>/renders
+    Column("duration_s", Float, nullable=False),
+    Column("all_stations", Boolean, nullable=False),
+    Column("raised_by", String(100), nullable=False),
+    Column("raised_at", UTCDateTime, nullable=False),
+)
+
+alert_stations = Table(
+    "alert_stations",
+    metadata,
+    Column("alert_id", Integer, ForeignKey("alerts.id"), primary_key=True),
+    Column("station_id", String(100), primary_key=True),
+)
+
+
+class AlertError(BroadcasterError):
+    """An alert cannot be raised as asked (unapproved audio, no station...)."""
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: int
+    bulletin_id: str
+    render_sha256: str
+    file: str
+    duration_s: float
+    title: str
+    station_ids: tuple[str, ...] | None  # None: every station
+    raised_by: str
+    raised_at: dt.datetime
+    form: int | None = None
+
+    def concerns(self, station_id: str) -> bool:
+        return self.station_ids is None or station_id in self.station_ids
+
+
+def ensure_schema(engine: Engine) -> None:
+    """Create the tables if missing; safe while another process does the same."""
+    with engine.begin() as connection:
+        for table in (alerts, alert_stations):
+            connection.execute(CreateTable(table, if_not_exists=True))
+            for index in table.indexes:
+                connection.execute(CreateIndex(index, if_not_exists=True))
+
+
+def raise_alert(
+    engine: Engine,
+    *,
+    bulletin_id: str,
+    render_sha256: str,
+    file: str,
+    duration_s: float,
+    title: str,
+    station_ids: Iterable[str] | None,
+    raised_by: str,
+    now: dt.datetime,
+    form: int | None = None,
+) -> int:
+    """Record an alert for ``station_ids`` (None: all); returns its id.
+
+    Only audio whose standing decision is an approval may interrupt the air.
+    """
+    stations = None if station_ids is None else tuple(dict.fromkeys(station_ids))
+    if stations is not None and not stations:
+        raise AlertError("an alert needs at least one station (or None for all)")
+    if duration_s <= 0:
+        raise AlertError(f"alert audio must last more than 0 s, not {duration_s}")
+    ensure_schema(engine)
+    with engine.begin() as connection:
+        decision = connection.execute(
+            select(approvals.c.decision)
+            .where(approvals.c.render_sha256 == render_sha256)
+            .order_by(approvals.c.id.desc())
+            .limit(1)
+        ).scalar()
+        if decision != "approved":
+            state = "was rejected" if decision else "has not been approved"
+            raise AlertError(f"render {render_sha256[:12]} of {bulletin_id} {state}")
+        alert_id = connection.execute(
+            alerts.insert().values(
+                bulletin_id=bulletin_id,
+                title=title,
+                form=form,
+                render_sha256=render_sha256,
+                file=file,
+                duration_s=duration_s,
+                all_stations=stations is None,
+                raised_by=raised_by,
+                raised_at=now,
+            )
+        ).inserted_primary_key[0]
+        if stations:
+            connection.execute(
+                alert_stations.insert(),
+                [{"alert_id": alert_id, "station_id": s} for s in stations],
+            )
+    return alert_id
+
+
+def pending_alerts(engine: Engine, station_id: str, after_id: int = 0) -> list[Alert]:
+    """Alerts for ``station_id`` newer than ``after_id``, oldest first."""
+    mine = exists().where(
+        alert_stations.c.alert_id == alerts.c.id, alert_stations.c.station_id == station_id
+    )
+    query = (
+        select(alerts)
+        .where(alerts.c.id > after_id, or_(alerts.c.all_stations, mine))
+        .order_by(alerts.c.id)
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query).mappings().all()
+        named = connection.execute(
+            select(alert_stations).where(alert_stations.c.alert_id.in_([r["id"] for r in rows]))
+        ).all()
+    stations: dict[int, list[str]] = {}
+    for alert_id, station in named:
+        stations.setdefault(alert_id, []).append(station)
+    return [
+        Alert(
+            id=row["id"],
+            bulletin_id=row["bulletin_id"],
+            render_sha256=row["render_sha256"],
+            file=row["file"],
+            duration_s=row["duration_s"],
+            title=row["title"],
+            station_ids=None if row["all_stations"] else tuple(sorted(stations[row["id"]])),
+            raised_by=row["raised_by"],
+            raised_at=row["raised_at"],
+            form=row["form"],
+        )
+        for row in rows
+    ]

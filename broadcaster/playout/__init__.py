@@ -1,0 +1,16 @@
+"""Playout: the producing station's stored plan, on air at its time, logged as evidence.
+
+``run_playout(settings, station_id=..., stop_event=...)`` is the daemon behind
+``broadcaster playout``. Modules, in the order a cue travels:
+
+- ``agenda``: pure rules (which slots, which items are due, missed, late);
+- ``jobs``: the scheduler's importable job functions;
+- ``daemon``: the scheduler, the plan and alert sweeps, start and stop;
+- ``deck``: the one thread that plays and logs;
+- ``player``: the player process and the file checks;
+- ``state``: the on-air marker that survives a crash.
+"""
+
+from broadcaster.playout.daemon import Playout, PlayoutError, producer_id, run_playout
+
+__all__ = ["Playout", "PlayoutError", "producer_id", "run_playout"]
