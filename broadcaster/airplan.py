@@ -6,6 +6,7 @@ records and the airing log. The CLI, the panel and the demo all plan through her
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from broadcaster import approval
+from broadcaster import alert_plan, approval
 from broadcaster.airlog import Outcome
 from broadcaster.bulletins import Library
 from broadcaster.db import airings, plan_items
@@ -107,7 +108,9 @@ def plan_range(runtime: Runtime, first: dt.date, days: int, *, now: dt.datetime)
     for offset in range(days):
         day = first + dt.timedelta(days=offset)
         plan = plan_day(day, network, active_campaign(campaigns, day), found.segments, past)
-        save_plan(runtime.engine, day, items_from_plan(plan, found.renders), now=now)
+        items = items_from_plan(plan, found.renders)
+        items = alert_plan.place_alerts(runtime.engine, day, items, network, campaigns)
+        save_plan(runtime.engine, day, items, now=now)
         past += plan.aired()
         plans.append(plan)
     return plans
@@ -151,15 +154,25 @@ def export_calendar(
     return write_calendar(station, items, path, zone=network.zone, campaigns=campaigns)
 
 
-def forecast_from(runtime: Runtime, day: dt.date) -> list[tuple[Campaign, Forecast]]:
+def forecast_from(
+    runtime: Runtime, day: dt.date, *, horizon_days: int | None = None
+) -> list[tuple[Campaign, Forecast]]:
     """Coverage forecasts for every campaign running on ``day`` or starting later."""
     found = airable(runtime.library(), runtime.renders(), runtime.engine)
     if not found.segments:
         raise NothingApproved()
     network, campaigns = load_network_and_campaigns(runtime)
     past = history(runtime.engine, network.zone, day)
-    return [
-        (campaign, forecast(campaign, network, found.segments, past, start=day))
-        for campaign in campaigns
-        if campaign.end >= day
-    ]
+    forecasts = []
+    for campaign in campaigns:
+        if campaign.end < day:
+            continue
+        # Only windows from today on are a forecast; earlier ones are history,
+        # which the airing log and the reports already answer.
+        ahead = dataclasses.replace(campaign, start=max(campaign.start, day))
+        if horizon_days is not None:
+            ahead = dataclasses.replace(
+                ahead, end=min(ahead.end, ahead.start + dt.timedelta(days=horizon_days - 1))
+            )
+        forecasts.append((ahead, forecast(ahead, network, found.segments, past)))
+    return forecasts

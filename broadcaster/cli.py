@@ -221,14 +221,28 @@ def approve(
 @click.option("--days", type=click.IntRange(1, 366), default=1, show_default=True)
 @click.option("--explain", is_flag=True, help="Say why each item is where it is.")
 @click.option("--check", is_flag=True, help="Forecast campaign coverage instead of planning.")
+@click.option(
+    "--horizon",
+    type=click.IntRange(1, 3660),
+    default=90,
+    show_default=True,
+    help="With --check: forecast this many days of each campaign at most.",
+)
 @pass_runtime
-def plan(lazy: _LazyRuntime, day: dt.datetime | None, days: int, explain: bool, check: bool):
+def plan(
+    lazy: _LazyRuntime,
+    day: dt.datetime | None,
+    days: int,
+    explain: bool,
+    check: bool,
+    horizon: int,
+):
     """Plan the approved bulletins into every station's slots and store the plan."""
     runtime = lazy.get()
     zone = runtime.settings.zone
     first = day.date() if day else dt.datetime.now(zone).date()
     if check:
-        _print_forecasts(airplan.forecast_from(runtime, first))
+        _print_forecasts(airplan.forecast_from(runtime, first, horizon_days=horizon))
         return
     plans = airplan.plan_range(runtime, first, days, now=dt.datetime.now(zone))
     for day_plan in plans:
@@ -267,7 +281,14 @@ def ics(lazy, station_id: str, day: dt.datetime | None, days: int, output: Path 
 
 def _print_forecasts(forecasts) -> None:
     for campaign, result in forecasts:
-        verdict = "goal met" if result.met else f"{len(result.misses)} misses"
+        verdict = (
+            "goal met"
+            if result.met
+            else (
+                f"goal NOT met: {len(result.misses)} station/form misses, "
+                f"{len(result.unavailable)} forms without approved audio"
+            )
+        )
         click.echo(
             f"{campaign.id} ({campaign.start}..{campaign.end}, every form "
             f"{campaign.coverage.times}x per {campaign.coverage.days} days): {verdict}"

@@ -61,6 +61,7 @@ bp = Blueprint("reports", __name__, url_prefix="/reports")
 
 PROBLEMS_SHOWN = 50  # missed and failed airings listed on the dashboard
 QUIET_SHOWN = 100  # quiet stations listed on the dashboard
+MAX_DAYS = 3660  # a longer period is a typing mistake (and a chart of hundreds of bars)
 PROBLEM_OUTCOMES = (Outcome.MISSED, Outcome.FAILED)
 
 
@@ -74,41 +75,14 @@ def bad_argument(error: BadArgument):
 def dashboard():
     sched = schedule()
     chosen = period(sched)
+    if chosen.days > MAX_DAYS:
+        raise BadArgument("Kỳ báo cáo dài tối đa 10 năm. Vui lòng chọn khoảng ngắn hơn.")
     query = search_text()
     only_gaps = request.args.get("only") == "gaps"
     page = whole_number("page", 1, 1, 100_000, "Số trang")
     quiet_days = whole_number("quiet_days", QUIET_DAYS, 1, MAX_QUIET_DAYS, "Số ngày")
-    engine, network, zone = runtime().engine, sched.network, sched.network.zone
-
+    engine = runtime().engine
     superseded = queries.corrections(engine)
-    forms_by_station = queries.forms_aired(engine, chosen, superseded)
-    stations = list(search(network.stations, query)) if query else list(network.stations)
-    if only_gaps:
-        stations = [s for s in stations if forms_by_station.get(s.id, 0) < len(FORMS)]
-    pages = page_count(len(stations))
-    if page > pages:
-        raise BadArgument(f"Trang {page} không có: danh sách chỉ có {pages} trang.")
-    shown = stations[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    cells = queries.cells(engine, chosen, superseded, {s.id for s in shown})
-    rows = matrix([(s.id, s.name) for s in shown], cells)
-
-    complete = sum(1 for s in network.stations if forms_by_station.get(s.id, 0) == len(FORMS))
-    gaps = sum(len(FORMS) - forms_by_station.get(s.id, 0) for s in network.stations)
-    step, bars = buckets(chosen)
-    bars = queries.aired_per_bucket(engine, bars, zone, superseded)
-    problem_counts = queries.outcome_counts(engine, chosen, superseded, PROBLEM_OUTCOMES)
-    problems = queries.latest(engine, chosen, superseded, PROBLEM_OUTCOMES, PROBLEMS_SHOWN)
-
-    until = now()
-    since = until - dt.timedelta(days=quiet_days)
-    aired = queries.aired_stations(engine, since, until, superseded)
-    quiet = quiet_stations(network.stations, aired, since, until, zone, sched.campaigns)
-    last = queries.last_aired(
-        engine, {q.station_id for q in quiet[:QUIET_SHOWN]}, until, superseded
-    )
-    quiet_shown = [
-        dataclasses.replace(q, last_aired=last.get(q.station_id)) for q in quiet[:QUIET_SHOWN]
-    ]
     state = {
         **period_args(chosen),
         "q": query,
@@ -120,17 +94,15 @@ def dashboard():
     def here(**changes) -> str:
         """This page with some arguments changed; defaults are left out of the link."""
         args = {**state, **changes}
-        return url_for(
-            "reports.dashboard",
-            **{k: v for k, v in args.items() if v not in ("", None) and (k, v) != ("page", 1)},
-        )
+        kept = {k: v for k, v in args.items() if v not in ("", None) and (k, v) != ("page", 1)}
+        return url_for("reports.dashboard", **kept)
 
     return render_template(
         "reports/dashboard.html",
+        **_coverage(engine, sched, chosen, superseded, query, only_gaps, page),
+        **_activity(engine, sched, chosen, superseded),
+        **_quiet(engine, sched, superseded, quiet_days),
         here=here,
-        page_size=PAGE_SIZE,
-        Outcome=Outcome,
-        now=until,
         sched=sched,
         period=chosen,
         period_args=period_args(chosen),
@@ -138,25 +110,67 @@ def dashboard():
         query=query,
         only_gaps=only_gaps,
         page=page,
-        pages=pages,
-        matched=len(stations),
-        rows=rows,
-        producer_id=network.producer.id,
+        page_size=PAGE_SIZE,
         forms=FORMS,
-        station_count=len(network.stations),
-        complete=complete,
-        gaps=gaps,
-        aired_total=sum(bar.count for bar in bars),
-        problem_counts=problem_counts,
-        problems=problems,
-        names={s.id: s.name for s in network.stations},
-        chart=chart(bars, step),
-        quiet=quiet_shown,
-        quiet_total=len(quiet),
-        quiet_days=quiet_days,
-        fmt=Fmt(zone),
+        fmt=Fmt(sched.network.zone),
+        Outcome=Outcome,
         outcome_labels=OUTCOME_LABELS,
     )
+
+
+def _coverage(engine, sched, chosen, superseded, query: str, only_gaps: bool, page: int) -> dict:
+    """The summary over every station and the matrix rows of one page."""
+    network = sched.network
+    every = [s.id for s in network.stations]
+    forms_by_station = queries.forms_aired(engine, chosen.since, chosen.until, superseded, every)
+    stations = list(search(network.stations, query)) if query else list(network.stations)
+    if only_gaps:
+        stations = [s for s in stations if forms_by_station.get(s.id, 0) < len(FORMS)]
+    pages = page_count(len(stations))
+    if page > pages:
+        raise BadArgument(f"Trang {page} không có: danh sách chỉ có {pages} trang.")
+    shown = stations[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
+    cells = queries.cells(engine, chosen, superseded, {s.id for s in shown})
+    return {
+        "rows": matrix([(s.id, s.name) for s in shown], cells),
+        "pages": pages,
+        "matched": len(stations),
+        "producer_id": network.producer.id,
+        "station_count": len(every),
+        "complete": sum(1 for sid in every if forms_by_station.get(sid, 0) == len(FORMS)),
+        "gaps": sum(len(FORMS) - forms_by_station.get(sid, 0) for sid in every),
+    }
+
+
+def _activity(engine, sched, chosen, superseded) -> dict:
+    """Airings over time, and the missed and failed ones."""
+    step, bars = buckets(chosen)
+    bars = queries.aired_per_bucket(engine, bars, sched.network.zone, superseded)
+    return {
+        "chart": chart(bars, step),
+        "aired_total": sum(bar.count for bar in bars),
+        "problem_counts": queries.outcome_counts(engine, chosen, superseded, PROBLEM_OUTCOMES),
+        "problems": queries.latest(engine, chosen, superseded, PROBLEM_OUTCOMES, PROBLEMS_SHOWN),
+        "names": {s.id: s.name for s in sched.network.stations},
+    }
+
+
+def _quiet(engine, sched, superseded, days: int) -> dict:
+    """Stations due to air in the last ``days`` days that confirmed no airing."""
+    network = sched.network
+    until = now()
+    since = until - dt.timedelta(days=days)
+    every = [s.id for s in network.stations]
+    aired = queries.aired_stations(engine, since, until, superseded, every)
+    quiet = quiet_stations(network.stations, aired, since, until, network.zone, sched.campaigns)
+    shown = quiet[:QUIET_SHOWN]
+    last = queries.last_aired(engine, {q.station_id for q in shown}, until, superseded)
+    return {
+        "quiet": [dataclasses.replace(q, last_aired=last.get(q.station_id)) for q in shown],
+        "quiet_total": len(quiet),
+        "quiet_days": days,
+        "now": until,
+    }
 
 
 @bp.route("/station/<station_id>")
@@ -255,8 +269,7 @@ def export_coverage():
 
 
 def _csv(body, filename: str) -> Response:
-    response = Response(body, mimetype="text/csv")
-    response.headers["Content-Type"] = "text/csv; charset=utf-8"
+    response = Response(body, content_type="text/csv; charset=utf-8")
     response.headers["Content-Disposition"] = export.disposition(filename)
     response.headers["Cache-Control"] = "no-store"
     return response

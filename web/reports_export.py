@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from urllib.parse import quote
 
 from broadcaster.airlog import Outcome, Source
+from broadcaster.coverage_queries import utc
 from broadcaster.coverage_report import (
     FORMS,
     OUTCOME_LABELS,
@@ -64,7 +65,7 @@ def airing_rows(
     """One CSV row per log entry, times local (ISO, which Excel reads in any locale)."""
     for row in rows:
         outcome = Outcome(row["outcome"])
-        started = row["started_at"]
+        started = utc(row["started_at"])
         counted = counts_fields(row["id"], outcome, row["form"], started, period, superseded)
         yield [
             row["id"],
@@ -74,14 +75,14 @@ def airing_rows(
             titles.get(row["bulletin_id"], ""),
             row["form"] if row["form"] is not None else "",
             OUTCOME_LABELS[outcome],
-            _local(row["scheduled_at"], zone),
+            _local(utc(row["scheduled_at"]), zone),
             _local(started, zone),
-            _local(row["ended_at"], zone),
+            _local(utc(row["ended_at"]), zone),
             "Có" if row["late"] else "",
             row["reason"],
             SOURCE_LABELS[Source(row["source"])],
             row["recorded_by"],
-            _local(row["recorded_at"], zone),
+            _local(utc(row["recorded_at"]), zone),
             row["corrects"] or "",
             superseded.get(row["id"], ""),
             "Có" if counted else "Không",
@@ -141,4 +142,4 @@ def _ascii(name: str) -> str:
 
 
 def _local(at: dt.datetime | None, zone: dt.tzinfo) -> str:
-    return "" if at is None else f"{at.astimezone(zone):%Y-%m-%d %H:%M:%S}"
+    return "" if at is None else at.astimezone(zone).isoformat(" ", "seconds")[:19]

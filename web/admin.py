@@ -1,0 +1,196 @@
+"""The administrator's area: panel accounts and the tokens of smart-loudspeaker platforms.
+
+Accounts are disabled, never deleted (the airing log and the audit trail name
+them); an operator belongs to one station of the schedule. A station token is
+shown once, when issued, and only its hash is kept. Every action is audited.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+
+from broadcaster import accounts, audit, tokens
+from broadcaster.accounts import USERNAME, AccountError, Role
+from web.context import now, runtime
+from web.permissions import requires
+from web.reports_data import schedule
+from web.station_day import find_station
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _audit(action: str, target: str, detail: str = "") -> None:
+    entry = audit.Entry(now(), g.user.username, action, target=target, detail=detail)
+    audit.log(runtime().engine, entry)
+
+
+def _user(username: str) -> accounts.User | None:
+    return next((u for u in accounts.list_users(runtime().engine) if u.username == username), None)
+
+
+# ---------------------------------------------------------------- accounts
+
+
+@bp.get("/users")
+@requires("users.manage")
+def users():
+    return _users_page()
+
+
+def _users_page(*, status: int = 200, errors: list[str] | None = None, form: dict | None = None):
+    sched = schedule()
+    return render_template(
+        "admin/users.html",
+        users=accounts.list_users(runtime().engine),
+        roles=list(Role),
+        stations=sched.network.stations,
+        names={s.id: s.name for s in sched.network.stations},
+        errors=errors or [],
+        form=form or {"role": Role.OPERATOR.value},
+        min_password=accounts.MIN_PASSWORD,
+    ), status
+
+
+@bp.post("/users")
+@requires("users.manage")
+def add_user():
+    form = {
+        key: request.form.get(key, "").strip()
+        for key in ("username", "full_name", "role", "station_id")
+    }
+    form["username"] = form["username"].lower()
+    password = request.form.get("password", "")
+    role = {r.value: r for r in Role}.get(form["role"])
+    errors = []
+    if not USERNAME.match(form["username"]):
+        errors.append(
+            "Tên đăng nhập gồm 2–63 ký tự: chữ thường không dấu, số, dấu chấm, "
+            "gạch dưới hoặc gạch ngang, bắt đầu bằng chữ hoặc số."
+        )
+    elif _user(form["username"]) is not None:
+        errors.append(f"Tên đăng nhập “{form['username']}” đã có người dùng.")
+    if not form["full_name"]:
+        errors.append("Hãy nhập họ và tên.")
+    if len(password) < accounts.MIN_PASSWORD:
+        errors.append(f"Mật khẩu cần ít nhất {accounts.MIN_PASSWORD} ký tự.")
+    if role is None:
+        errors.append("Hãy chọn vai trò.")
+    station_id = form["station_id"] if role is Role.OPERATOR else ""
+    if role is Role.OPERATOR:
+        if not station_id:
+            errors.append("Cán bộ đài truyền thanh xã cần chọn đài của xã mình.")
+        elif find_station(station_id) is None:
+            errors.append(f"Đài “{station_id}” không có trong lịch phát.")
+    if errors:
+        return _users_page(status=422, errors=errors, form=form)
+    try:
+        user = accounts.add_user(
+            runtime().engine,
+            username=form["username"],
+            full_name=form["full_name"],
+            password=password,
+            role=role,
+            station_id=station_id or None,
+            now=now(),
+        )
+    except AccountError:  # a race with another admin on the same name
+        errors = [f"Không tạo được tài khoản “{form['username']}”; hãy thử tên khác."]
+        return _users_page(status=409, errors=errors, form=form)
+    detail = f"vai trò {role.label}" + (f", đài {station_id}" if station_id else "")
+    _audit("add_user", user.username, detail)
+    flash(f"Đã tạo tài khoản “{user.username}” ({role.label}).", "ok")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<username>/active")
+@requires("users.manage")
+def set_active(username: str):
+    user = _user(username)
+    if user is None:
+        flash("Không tìm thấy tài khoản này.", "error")
+        return redirect(url_for(".users"))
+    active = request.form.get("active") == "1"
+    if user.username == g.user.username and not active:
+        return _users_page(status=409, errors=["Không thể tự khóa tài khoản đang đăng nhập."])
+    if user.active == active:
+        flash("Tài khoản đã ở trạng thái này.")
+        return redirect(url_for(".users"))
+    accounts.set_active(runtime().engine, user.username, active)
+    _audit("enable_user" if active else "disable_user", user.username)
+    flash(f"Đã {'mở khóa' if active else 'khóa'} tài khoản “{user.username}”.", "ok")
+    return redirect(url_for(".users"))
+
+
+@bp.post("/users/<username>/password")
+@requires("users.manage")
+def reset_password(username: str):
+    user = _user(username)
+    if user is None:
+        flash("Không tìm thấy tài khoản này.", "error")
+        return redirect(url_for(".users"))
+    password = request.form.get("password", "")
+    if len(password) < accounts.MIN_PASSWORD:
+        errors = [f"Mật khẩu mới của “{username}” cần ít nhất {accounts.MIN_PASSWORD} ký tự."]
+        return _users_page(status=422, errors=errors)
+    accounts.set_password(runtime().engine, user.username, password)
+    _audit("reset_password", user.username, "đặt lại mật khẩu")
+    flash(
+        f"Đã đặt mật khẩu mới cho “{user.username}”. Hãy báo cho người dùng qua kênh riêng.", "ok"
+    )
+    return redirect(url_for(".users"))
+
+
+# ---------------------------------------------------------------- station tokens
+
+
+@bp.get("/tokens")
+@requires("tokens.manage")
+def tokens_page():
+    return _tokens_page()
+
+
+def _tokens_page(
+    *, status: int = 200, errors: list[str] | None = None, issued: tokens.Issued | None = None
+):
+    sched = schedule()
+    response = render_template(
+        "admin/tokens.html",
+        tokens=tokens.list_tokens(runtime().engine),
+        stations=sched.network.stations,
+        names={s.id: s.name for s in sched.network.stations},
+        errors=errors or [],
+        issued=issued,
+        fmt=lambda at: "" if at is None else f"{at.astimezone(sched.network.zone):%d/%m/%Y %H:%M}",
+    )
+    headers = {"Cache-Control": "no-store"} if issued else {}
+    return response, status, headers
+
+
+@bp.post("/tokens")
+@requires("tokens.manage")
+def issue_token():
+    station_id = request.form.get("station_id", "").strip()
+    if not station_id:
+        return _tokens_page(status=422, errors=["Hãy chọn đài được cấp mã."])
+    if find_station(station_id) is None:
+        return _tokens_page(status=422, errors=[f"Đài “{station_id}” không có trong lịch phát."])
+    issued = tokens.issue(runtime().engine, station_id, by=g.user.username, now=now())
+    _audit("issue_token", station_id, f"cấp mã truy cập số {issued.token.id}")
+    # Shown in this response only: not in a flash message (the session cookie is only signed).
+    return _tokens_page(issued=issued)
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@requires("tokens.manage")
+def revoke_token(token_id: int):
+    token = tokens.get(runtime().engine, token_id)
+    if token is None:
+        flash("Không tìm thấy mã truy cập này.", "error")
+        return redirect(url_for(".tokens_page"))
+    if not token.active:
+        flash(f"Mã số {token.id} đã bị thu hồi từ trước.")
+        return redirect(url_for(".tokens_page"))
+    tokens.revoke(runtime().engine, token_id, now=now())
+    _audit("revoke_token", token.station_id, f"thu hồi mã truy cập số {token.id}")
+    flash(f"Đã thu hồi mã số {token.id} của đài {token.station_id}; mã ngừng hoạt động ngay.", "ok")
+    return redirect(url_for(".tokens_page"))

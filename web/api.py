@@ -1,0 +1,293 @@
+"""JSON API for smart-loudspeaker platforms: a station's playlist, its audio, its airings.
+
+A platform authenticates with ``Authorization: Bearer <token>``; each token
+belongs to one station (issued and revoked in the admin area, see
+:mod:`broadcaster.tokens`). No session, no CSRF: the token is the credential.
+
+- ``GET  /api/v1/stations/<id>/playlist?date=YYYY-MM-DD``: the planned items;
+- ``GET  /api/v1/stations/<id>/files/<name>``: one item's approved MP3;
+- ``POST /api/v1/stations/<id>/airings``: an airing entry (201), or the entry an
+  identical earlier request made (200), so a platform may retry without fear.
+
+Errors are JSON ``{"error": "...", "field": "..."}``: 400 for a bad field (named),
+401 without a valid token, 403 for another station's token, 404 for nothing there.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from flask import Blueprint, g, jsonify, request, send_file, url_for
+
+from broadcaster import tokens
+from broadcaster.airlog import Airing, Outcome, Source
+from broadcaster.playout.agenda import is_late
+from web import station_day as days
+from web import station_log as rules
+from web.context import csrf, now, runtime
+from web.station_log import Refused
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
+
+MATCH_WITHIN = dt.timedelta(seconds=1)  # scheduled_at as the playlist gave it, give or take
+FIELDS = (
+    "scheduled_at",
+    "started_at",
+    "ended_at",
+    "outcome",
+    "reason",
+    "bulletin_id",
+    "position",
+)
+
+
+class ApiError(Exception):
+    def __init__(self, status: int, message: str, field: str | None = None) -> None:
+        super().__init__(message)
+        self.status, self.message, self.field = status, message, field
+
+
+@bp.errorhandler(ApiError)
+def _api_error(error: ApiError):
+    body: dict[str, Any] = {"error": error.message}
+    if error.field:
+        body["field"] = error.field
+    response = jsonify(body)
+    response.status_code = error.status
+    if error.status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="broadcaster"'
+    return response
+
+
+def station_token(view: Callable) -> Callable:
+    """401 without an active token; 403 when it belongs to another station."""
+
+    @functools.wraps(view)
+    def wrapped(station_id: str, **kwargs):
+        header = request.headers.get("Authorization", "")
+        scheme, _, secret = header.partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise ApiError(401, "Thiếu mã truy cập: gửi tiêu đề “Authorization: Bearer <mã>”.")
+        token = tokens.verify(runtime().engine, secret.strip())
+        if token is None:
+            raise ApiError(401, "Mã truy cập không đúng hoặc đã bị thu hồi.")
+        if token.station_id != station_id:
+            raise ApiError(403, "Mã truy cập này thuộc về đài khác.")
+        g.token = token
+        return view(station_id, **kwargs)
+
+    wrapped.required_action = "token"  # a station token, not a role
+    return wrapped
+
+
+def _station(station_id: str):
+    station = days.find_station(station_id)
+    if station is None:
+        raise ApiError(404, f"Đài “{station_id}” không có trong lịch phát.")
+    return station
+
+
+def _iso(moment: dt.datetime | None, zone: dt.tzinfo) -> str | None:
+    return None if moment is None else moment.astimezone(zone).isoformat(timespec="milliseconds")
+
+
+# ---------------------------------------------------------------- reading
+
+
+@bp.get("/stations/<station_id>/playlist")
+@station_token
+def playlist(station_id: str):
+    station = _station(station_id)
+    raw = request.args.get("date", "").strip()
+    day = days.parse_day(raw) if raw else days.today()
+    if day is None:
+        raise ApiError(400, "date: cần ngày dạng YYYY-MM-DD, ví dụ 2026-11-30.", "date")
+    loaded = days.load_day(station, day)
+    if not loaded.day_planned:
+        raise ApiError(404, f"Chưa có danh sách phát cho ngày {day.isoformat()}.")
+    zone = loaded.zone
+    items = []
+    for session in loaded.plan.sessions if loaded.plan else ():
+        for entry in session.entries:
+            item = entry.item
+            items.append(
+                {
+                    "position": item.position,
+                    "session_start": _iso(session.start, zone),
+                    "starts_at": _iso(item.starts_at, zone),
+                    "bulletin_id": item.bulletin_id,
+                    "title": entry.title,
+                    "form": item.form,
+                    "priority": item.priority,
+                    "duration_s": item.duration_s,
+                    "sha256": item.render_sha256,
+                    "file": item.file,
+                    "url": url_for(".audio", station_id=station.id, name=item.file, _external=True),
+                }
+            )
+    return {
+        "station_id": station.id,
+        "station_name": station.name,
+        "date": day.isoformat(),
+        "timezone": str(getattr(zone, "key", zone)),
+        "items": items,
+    }
+
+
+@bp.get("/stations/<station_id>/files/<name>")
+@station_token
+def audio(station_id: str, name: str):
+    """A render of the station's plan, served only while it hashes to the approved sha256."""
+    item = days.planned_file(station_id, name)
+    path = days.approved_audio(item) if item is not None else None
+    if path is None:
+        raise ApiError(404, f"Không có tệp “{name}” trong lịch phát của đài.")
+    response = send_file(path, mimetype="audio/mpeg", conditional=True, max_age=86400)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.headers["X-Content-SHA256"] = item.render_sha256
+    return response
+
+
+# ---------------------------------------------------------------- writing
+
+
+@bp.post("/stations/<station_id>/airings")
+@station_token
+def airing(station_id: str):
+    station = _station(station_id)
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ApiError(400, "Nội dung phải là một đối tượng JSON (Content-Type: application/json).")
+    unknown = sorted(set(body) - set(FIELDS))
+    if unknown:
+        raise ApiError(400, f"{unknown[0]}: trường không được hỗ trợ.", unknown[0])
+    zone = days.schedule().network.zone
+    current = now()
+    try:
+        entry = _entry(station, body, zone, current)
+        entry_id, created = rules.append(
+            runtime().engine, entry, functools.partial(_same_request, entry)
+        )
+    except Refused as refused:
+        status = refused.status if refused.status != 422 else 400
+        raise ApiError(status, _named(refused), refused.field) from None
+    result = {
+        "id": entry_id,
+        "station_id": station.id,
+        "bulletin_id": entry.bulletin_id,
+        "scheduled_at": _iso(entry.scheduled_at, zone),
+        "started_at": _iso(entry.started_at, zone),
+        "outcome": entry.outcome.value,
+        "duplicate": not created,
+    }
+    return result, 201 if created else 200
+
+
+def _named(refused: Refused) -> str:
+    return f"{refused.field}: {refused.message}" if refused.field else refused.message
+
+
+def _entry(station, body: dict, zone: dt.tzinfo, current: dt.datetime) -> Airing:
+    outcome = body.get("outcome")
+    outcome = rules.OUTCOMES.get(outcome) if isinstance(outcome, str) else None
+    if outcome is None:
+        raise Refused("cần một trong “aired”, “failed”, “missed”.", "outcome")
+    scheduled = _instant(body, "scheduled_at", required=True)
+    started = _instant(body, "started_at", required=outcome is Outcome.AIRED)
+    ended = _instant(body, "ended_at", required=False)
+    if outcome is Outcome.MISSED and (started or ended):
+        field = "started_at" if started else "ended_at"
+        raise Refused("một bản tin bỏ lỡ (missed) không có giờ phát.", field)
+    if ended is not None and started is None:
+        raise Refused("có giờ kết thúc thì cần cả started_at.", "started_at")
+    reason = body.get("reason", "")
+    if reason is None:
+        reason = ""
+    if not isinstance(reason, str):
+        raise Refused("cần một chuỗi ký tự.", "reason")
+    reason = rules.clean_reason(reason)
+    item = _planned_item(station, body, scheduled, zone)
+    rules.check_open(item.starts_at, current, zone)
+    if outcome is Outcome.MISSED:
+        rules.check_missed(item.starts_at, current, zone)
+    if started is not None:
+        rules.check_times(
+            scheduled_at=item.starts_at, started_at=started, ended_at=ended, now=current, zone=zone
+        )
+    return Airing(
+        station_id=station.id,
+        bulletin_id=item.bulletin_id,
+        render_sha256=item.render_sha256,
+        outcome=outcome,
+        source=Source.API,
+        recorded_by=g.token.actor,
+        recorded_at=current,
+        form=item.form,
+        scheduled_at=item.starts_at,
+        started_at=started,
+        ended_at=ended,
+        late=outcome is Outcome.AIRED and is_late(item.starts_at, started),
+        reason=reason,
+    )
+
+
+def _instant(body: dict, name: str, *, required: bool) -> dt.datetime | None:
+    value = body.get(name)
+    if value is None or value == "":
+        if required:
+            raise Refused(
+                "bắt buộc (thời điểm ISO 8601 có múi giờ, ví dụ 2026-11-30T06:30:00+07:00).", name
+            )
+        return None
+    if not isinstance(value, str):
+        raise Refused("cần một chuỗi thời điểm ISO 8601.", name)
+    try:
+        moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        raise Refused(f"“{value[:40]}” không phải thời điểm ISO 8601.", name) from None
+    if moment.tzinfo is None:
+        raise Refused("thiếu múi giờ (thêm +07:00 hoặc Z).", name)
+    return moment
+
+
+def _planned_item(station, body: dict, scheduled: dt.datetime, zone: dt.tzinfo):
+    """The plan item at ``scheduled`` that ``bulletin_id`` and/or ``position`` name."""
+    bulletin_id, position = body.get("bulletin_id"), body.get("position")
+    if bulletin_id is None and position is None:
+        raise Refused(
+            "cần bulletin_id hoặc position của bản tin trong danh sách phát.", "bulletin_id"
+        )
+    if bulletin_id is not None and not isinstance(bulletin_id, str):
+        raise Refused("cần một chuỗi ký tự.", "bulletin_id")
+    if position is not None and (isinstance(position, bool) or not isinstance(position, int)):
+        raise Refused("cần một số nguyên.", "position")
+    loaded = days.load_day(station, scheduled.astimezone(zone).date())
+    near = [i for i in loaded.items if abs(i.starts_at - scheduled) <= MATCH_WITHIN]
+    if not near:
+        raise Refused(
+            f"không có bản tin nào của đài trong danh sách phát lúc {_iso(scheduled, zone)}.",
+            "scheduled_at",
+        )
+    for name, value in (("position", position), ("bulletin_id", bulletin_id)):
+        if value is not None:
+            near = [i for i in near if getattr(i, name) == value]
+            if not near:
+                raise Refused(f"không khớp với bản tin phát lúc {_iso(scheduled, zone)}.", name)
+    return near[0]
+
+
+def _same_request(entry: Airing, logged: list[Airing]) -> Airing | None:
+    """A retry: same station and item (the lookup), same outcome, same start, through the API."""
+    for earlier in logged:
+        if (
+            earlier.source is Source.API
+            and earlier.outcome is entry.outcome
+            and earlier.started_at == entry.started_at
+        ):
+            return earlier
+    return None

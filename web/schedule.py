@@ -1,0 +1,360 @@
+"""The schedule: stations and slots, campaigns, the plan of each day, forecasts and alerts.
+
+Staff see who airs when (``/schedule/``), what each station airs on a day or in a
+week (``/schedule/plan``), plan days again and publish their playlists (POST
+``/schedule/plan``), check a campaign's coverage goal ahead (``/schedule/forecast``)
+and raise an emergency alert (``/schedule/alert``). The rules live in
+:mod:`broadcaster.airplan` and :mod:`broadcaster.alert_plan`; this module asks and shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from broadcaster import airplan, alert_plan, alerts, audit
+from broadcaster.accounts import Role
+from broadcaster.bulletins import Kind
+from broadcaster.errors import BroadcasterError, InvalidInput
+from broadcaster.planning.campaigns import active_campaign
+from web import schedule_alerts as alerts_page
+from web import schedule_data as data
+from web import schedule_forecast
+from web import schedule_text as text
+from web.context import now, runtime
+from web.permissions import requires
+
+bp = Blueprint("schedule", __name__, url_prefix="/schedule")
+
+MAX_PLAN_DAYS = 14  # publishing takes about a second a day: the request must stay short
+PLAN_DAY_CHOICES = (1, 7, 14)
+VIEWS = ("day", "week")
+
+
+@bp.record_once
+def _setup(state) -> None:
+    # The alert tables may be newer than the database: the banner reads them on every page.
+    alerts.ensure_schema(state.app.extensions["broadcaster"].engine)
+
+
+@bp.app_context_processor
+def _emergency_banner() -> dict:
+    """``active_alerts`` for base.html: an operator's own station's, everyone's for others."""
+    user = g.get("user")
+    if user is None:
+        return {"active_alerts": []}
+    operator = user.role is Role.OPERATOR
+    if operator and not user.station_id:
+        return {"active_alerts": []}
+    station_id = user.station_id if operator else None
+    return {"active_alerts": alerts_page.banner_alerts(runtime(), station_id=station_id, now=now())}
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"t": text, "timedelta": lambda days: dt.timedelta(days=days)}
+
+
+def _audit(action: str, target: str, detail: str) -> None:
+    entry = audit.Entry(now(), g.user.username, action, target=target, detail=detail)
+    audit.log(runtime().engine, entry)
+
+
+def _load_schedule() -> tuple[data.Schedule | None, tuple[str, list[str]] | None]:
+    try:
+        return data.load_schedule(runtime()), None
+    except BroadcasterError as error:
+        return None, text.error_text(error)
+
+
+def _day_arg(value: str | None, default: dt.date) -> dt.date:
+    """A date from a query or form: ISO (date inputs) or dd/mm/yyyy; 400 otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return default
+    for parse in (dt.date.fromisoformat, lambda v: dt.datetime.strptime(v, "%d/%m/%Y").date()):
+        try:
+            return parse(value)
+        except ValueError:
+            continue
+    message = f"Ngày “{value[:40]}” không hợp lệ: hãy nhập theo dạng 30/11/2026."
+    abort(make_response(render_template("error.html", status=400, message=message), 400))
+
+
+# ---------------------------------------------------------------- the schedule
+
+
+@bp.get("/")
+@requires("schedule.view")
+def index():
+    rt = runtime()
+    today = now().date()
+    sched, error = _load_schedule()
+    approved, approved_error = [], None
+    try:
+        found = airplan.airable(rt.library(), rt.renders(), rt.engine)
+        approved = [s for s in found.segments if s.is_valid_on(today)]
+    except BroadcasterError as exc:
+        approved_error = text.error_text(exc)
+    bulletins = [s for s in approved if s.kind is Kind.BULLETIN]
+    planning = active_campaign(sched.campaigns, today) if sched else None
+
+    def order(campaign) -> tuple:  # today's first, then running, coming, ended
+        ended, coming = campaign.end < today, campaign.start > today
+        return (campaign != planning, ended, coming, -campaign.start.toordinal())
+
+    return render_template(
+        "schedule/index.html",
+        sched=sched,
+        campaigns=sorted(sched.campaigns, key=order) if sched else [],
+        error=error,
+        today=today,
+        planning=planning,
+        bulletins=bulletins,
+        framing=[s for s in approved if s.kind is not Kind.BULLETIN],
+        total_s=sum(s.duration_s for s in bulletins),
+        approved_error=approved_error,
+    )
+
+
+# ---------------------------------------------------------------- the plan
+
+
+@bp.get("/plan")
+@requires("schedule.view")
+def plan():
+    return _plan_page()
+
+
+def _plan_page(*, status: int = 200, errors: tuple[str, list[str]] | None = None):
+    rt = runtime()
+    today = now().date()
+    day = _day_arg(request.values.get("date"), today)
+    view = request.args.get("view", "day")
+    view = view if view in VIEWS else "day"
+    station_id = request.args.get("station", "").strip()
+    sched, schedule_error = _load_schedule()
+    context = {
+        "today": today,
+        "day": day,
+        "view": view,
+        "station_id": station_id,
+        "sched": sched,
+        "errors": errors or schedule_error,
+        "plan_days": PLAN_DAY_CHOICES,
+        "day_view": None,
+        "week": None,
+    }
+    if sched is None:
+        return render_template("schedule/plan.html", **context), status
+    stations = list(sched.network.stations)
+    if station_id:
+        station = sched.station(station_id)
+        if station is None:
+            abort(404)
+        stations = [station]
+    if view == "week":
+        monday = day - dt.timedelta(days=day.weekday())
+        context["week"] = data.week_view(rt, sched, monday, stations)
+        context["monday"] = monday
+    else:
+        context["day_view"] = data.day_view(rt, sched, day, stations, today)
+    return render_template("schedule/plan.html", **context), status
+
+
+@bp.post("/plan")
+@requires("schedule.plan")
+def regenerate():
+    """Plan days again from a date, publish their playlists, keep the alerts in them."""
+    rt = runtime()
+    moment = now()
+    today = moment.date()
+    first = _day_arg(request.form.get("date"), today)
+    try:
+        days = int(request.form.get("days", "1"))
+    except ValueError:
+        days = 0
+    if not 1 <= days <= MAX_PLAN_DAYS:
+        problem = f"Số ngày lập kế hoạch phải từ 1 đến {MAX_PLAN_DAYS}."
+        return _plan_page(status=422, errors=(problem, []))
+    if first < today:
+        problem = (
+            "Không lập lại kế hoạch cho ngày đã qua: kế hoạch của những ngày đó là căn cứ "
+            "đối chiếu với nhật ký phát sóng."
+        )
+        return _plan_page(status=422, errors=(problem, []))
+    try:
+        plans = airplan.plan_range(rt, first, days, now=moment)
+    except BroadcasterError as error:
+        status = 422 if isinstance(error, InvalidInput) else 409
+        return _plan_page(status=status, errors=text.error_text(error))
+    slots = [slot for p in plans for slot in p.slots]
+    items = sum(len(slot.items) for slot in slots)
+    under = sum(1 for slot in slots if slot.underfilled)
+    over = sum(1 for slot in slots if slot.overfilled)
+    last = first + dt.timedelta(days=days - 1)
+    span = text.fmt_date(first) if days == 1 else f"{text.fmt_date(first)} – {text.fmt_date(last)}"
+    flash(
+        f"Đã lập kế hoạch {days} ngày ({span}): {items} mục phát trong {len(slots)} buổi phát; "
+        f"{under} buổi phát dùng dưới một nửa thời lượng, {over} buổi phát không đủ chỗ cho "
+        "bản tin bắt buộc.",
+        "ok",
+    )
+    _audit(
+        "plan",
+        first.isoformat(),
+        f"{days} ngày ({span}): {items} mục, {under} buổi thiếu, {over} buổi không đủ chỗ",
+    )
+    failed = _keep_alerts_and_publish(p.day for p in plans)
+    if failed:
+        headline, details = text.error_text(failed)
+        flash(f"Chưa xuất được danh sách phát: {headline} {' '.join(details)}", "error")
+    shown = {key: request.args[key] for key in ("station", "view") if request.args.get(key)}
+    return redirect(url_for(".plan", date=first.isoformat(), **shown))
+
+
+def _keep_alerts_and_publish(days: Iterable[dt.date]) -> BroadcasterError | None:
+    """Alerts that land on these days go back in (until airplan does it), then publish."""
+    rt = runtime()
+    try:
+        sched = data.load_schedule(rt)
+        for day in days:
+            alert_plan.update_stored_plan(rt.engine, day, sched.network, sched.campaigns, now=now())
+            airplan.publish_playlists(rt, day)
+    except BroadcasterError as error:
+        return error
+    return None
+
+
+# ---------------------------------------------------------------- the forecast
+
+
+@bp.get("/forecast")
+@requires("schedule.view")
+def forecast():
+    today = now().date()
+    sched, error = _load_schedule()
+    page = None
+    if sched is not None:
+        try:
+            page = schedule_forecast.forecasts(runtime(), sched, today)
+        except BroadcasterError as exc:
+            error = text.error_text(exc)
+    return render_template(
+        "schedule/forecast.html",
+        page=page,
+        error=error,
+        today=today,
+        horizon_days=schedule_forecast.HORIZON_DAYS,
+    )
+
+
+# ---------------------------------------------------------------- emergency alerts
+
+
+@bp.get("/alert")
+@requires("alert.raise")
+def alert():
+    return _alert_page()
+
+
+def _alert_page(*, status: int = 200, errors: tuple[str, list[str]] | None = None):
+    rt = runtime()
+    moment = now()
+    sched, schedule_error = _load_schedule()
+    choices = []
+    try:
+        found = airplan.airable(rt.library(), rt.renders(), rt.engine)
+        choices = [
+            s for s in found.segments if s.kind is Kind.BULLETIN and s.is_valid_on(moment.date())
+        ]
+    except BroadcasterError as exc:
+        errors = errors or text.error_text(exc)
+    recent = alert_plan.alerts_raised(rt.engine, moment - dt.timedelta(days=7))[::-1]
+    names = sched.names if sched else {}
+    return render_template(
+        "schedule/alert.html",
+        sched=sched,
+        errors=errors or schedule_error,
+        choices=choices,
+        recent=[(a, alerts_page.where_label(a, names)) for a in recent[:20]],
+        chosen=request.form.get("bulletin_id", ""),
+        chosen_stations=set(request.form.getlist("stations")),
+        all_chosen=request.form.get("all") == "1",
+        zone=rt.settings.zone,
+    ), status
+
+
+@bp.post("/alert")
+@requires("alert.raise")
+def raise_alert():
+    rt = runtime()
+    moment = now()
+    sched, schedule_error = _load_schedule()
+    if sched is None:
+        return _alert_page(status=422, errors=schedule_error)
+    bulletin_id = request.form.get("bulletin_id", "").strip()
+    everywhere = request.form.get("all") == "1"
+    chosen = list(dict.fromkeys(request.form.getlist("stations")))
+    unknown = [s for s in chosen if sched.station(s) is None]
+    if unknown:
+        return _alert_page(status=422, errors=(f"Không có đài: {', '.join(unknown)}.", []))
+    if not everywhere and not chosen:
+        return _alert_page(status=422, errors=(text.alert_error_text("at least one station"), []))
+    try:
+        bulletin = rt.library().get(bulletin_id)
+    except KeyError:
+        return _alert_page(status=422, errors=("Hãy chọn một bản tin đã được duyệt.", []))
+    except BroadcasterError as error:
+        return _alert_page(status=422, errors=text.error_text(error))
+    record = rt.renders().get(bulletin_id)
+    if record is None:
+        message = "Bản tin này chưa có bản âm thanh: hãy dựng, nghe và duyệt trước."
+        return _alert_page(status=409, errors=(message, []))
+    if bulletin.kind is not Kind.BULLETIN:
+        message = "Chỉ phát khẩn cấp được bản tin, không phải lời mở đầu hay lời kết."
+        return _alert_page(status=422, errors=(message, []))
+    if not bulletin.is_valid_on(moment.date()):
+        message = "Bản tin này không còn (hoặc chưa) có hiệu lực hôm nay: không thể phát."
+        return _alert_page(status=409, errors=(message, []))
+    try:
+        alert_id = alerts.raise_alert(
+            rt.engine,
+            bulletin_id=bulletin_id,
+            render_sha256=record.sha256,
+            file=record.file,
+            duration_s=record.duration_s,
+            title=bulletin.title,
+            station_ids=None if everywhere else chosen,
+            raised_by=g.user.username,
+            now=moment,
+            form=bulletin.form,
+        )
+    except alerts.AlertError as error:  # the store refuses audio not standing approved
+        return _alert_page(status=409, errors=text.error_text(error))
+    raised = next(a for a in alert_plan.alerts_raised(rt.engine, moment) if a.id == alert_id)
+    where = alerts_page.where_label(raised, sched.names)
+    _audit("alert", bulletin_id, f"#{alert_id} khẩn cấp, âm thanh {record.sha256[:12]}: {where}")
+    report, failure = alerts_page.into_playlists(rt, sched, raised, now=moment)
+    said = f"Đã phát lệnh thông báo khẩn cấp #{alert_id} “{bulletin.title}” ({where})."
+    flash(f"{said} {report}", "ok")
+    if failure:
+        headline, details = text.error_text(failure)
+        flash(
+            "Thông báo đã được ghi nhận nhưng chưa đưa được vào danh sách phát của các xã: "
+            f"{headline} {' '.join(details)}",
+            "error",
+        )
+    return redirect(url_for(".alert"))
