@@ -43,10 +43,15 @@ def _hash_each_password_once(monkeypatch):
 
 
 @pytest.fixture
-def panel_runtime(repo, rendered):
-    """The runtime over a data directory with real renders of a few bulletins."""
+def panel_runtime(repo, rendered, library_copy):
+    """The runtime over real renders of a few bulletins and a private copy of the
+    library, so that nothing a test edits in the panel reaches bulletins/."""
     return build_runtime(
-        environ={"BROADCASTER_DATA_DIR": str(rendered), "BROADCASTER_SPEECH__ENGINES": "espeak"}
+        environ={
+            "BROADCASTER_DATA_DIR": str(rendered),
+            "BROADCASTER_LIBRARY_DIR": str(library_copy),
+            "BROADCASTER_SPEECH__ENGINES": "espeak",
+        }
     )
 
 
