@@ -106,7 +106,11 @@ airings = Table(
     Column("recorded_at", UTCDateTime, nullable=False),
     Column("corrects", Integer, ForeignKey("airings.id")),
     Index("ix_airings_station_time", "station_id", "scheduled_at"),
-    Index("ix_airings_form", "station_id", "form", "started_at"),
+    # The coverage matrix reads only this index: (station, form, outcome, start).
+    Index("ix_airings_form", "station_id", "form", "outcome", "started_at"),
+    # The dashboard's chart, missed/failed counts and quiet stations.
+    Index("ix_airings_time", "outcome", "started_at", "scheduled_at", "form"),
+    Index("ix_airings_corrects", "corrects", sqlite_where=text("corrects IS NOT NULL")),
     Index("ix_airings_recorded", "recorded_at"),
 )
 

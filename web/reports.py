@@ -30,6 +30,7 @@ from broadcaster.coverage_report import (
     FORMS,
     OUTCOME_LABELS,
     SOURCE_LABELS,
+    Period,
     buckets,
     evidence,
     form_summary,
@@ -73,52 +74,77 @@ def bad_argument(error: BadArgument):
 @bp.route("/")
 @requires("reports.view")
 def dashboard():
+    """The overview: coverage, airings over time, what went wrong, who went quiet."""
     sched = schedule()
-    chosen = period(sched)
-    if chosen.days > MAX_DAYS:
-        raise BadArgument("Kỳ báo cáo dài tối đa 10 năm. Vui lòng chọn khoảng ngắn hơn.")
-    query = search_text()
-    only_gaps = request.args.get("only") == "gaps"
-    page = whole_number("page", 1, 1, 100_000, "Số trang")
+    chosen = _bounded_period(sched)
     quiet_days = whole_number("quiet_days", QUIET_DAYS, 1, MAX_QUIET_DAYS, "Số ngày")
     engine = runtime().engine
     superseded = queries.corrections(engine)
-    state = {
-        **period_args(chosen),
-        "q": query,
-        "only": "gaps" if only_gaps else "",
-        "quiet_days": quiet_days if quiet_days != QUIET_DAYS else "",
-        "page": page,
-    }
-
-    def here(**changes) -> str:
-        """This page with some arguments changed; defaults are left out of the link."""
-        args = {**state, **changes}
-        kept = {k: v for k, v in args.items() if v not in ("", None) and (k, v) != ("page", 1)}
-        return url_for("reports.dashboard", **kept)
-
+    state = {**period_args(chosen), "quiet_days": quiet_days}
     return render_template(
         "reports/dashboard.html",
-        **_coverage(engine, sched, chosen, superseded, query, only_gaps, page),
+        **_coverage(engine, sched, chosen, superseded, "", only_gaps=False, page=1),
         **_activity(engine, sched, chosen, superseded),
         **_quiet(engine, sched, superseded, quiet_days),
-        here=here,
-        sched=sched,
-        period=chosen,
-        period_args=period_args(chosen),
+        here=_linker("reports.dashboard", state, {"quiet_days": QUIET_DAYS}),
         quick=_quick_periods(sched),
-        query=query,
-        only_gaps=only_gaps,
-        page=page,
-        page_size=PAGE_SIZE,
-        forms=FORMS,
-        fmt=Fmt(sched.network.zone),
-        Outcome=Outcome,
-        outcome_labels=OUTCOME_LABELS,
+        **_common(sched, chosen),
     )
 
 
-def _coverage(engine, sched, chosen, superseded, query: str, only_gaps: bool, page: int) -> dict:
+@bp.route("/coverage")
+@requires("reports.view")
+def coverage():
+    """The whole matrix, 50 stations a page, found by name or narrowed to the gaps."""
+    sched = schedule()
+    chosen = _bounded_period(sched)
+    query = search_text()
+    only_gaps = request.args.get("only") == "gaps"
+    page = whole_number("page", 1, 1, 100_000, "Số trang")
+    engine = runtime().engine
+    superseded = queries.corrections(engine)
+    state = {**period_args(chosen), "q": query, "only": "gaps" if only_gaps else "", "page": page}
+    return render_template(
+        "reports/coverage.html",
+        **_coverage(engine, sched, chosen, superseded, query, only_gaps=only_gaps, page=page),
+        here=_linker("reports.coverage", state, {"page": 1}),
+        query=query,
+        only_gaps=only_gaps,
+        **_common(sched, chosen),
+    )
+
+
+def _bounded_period(sched) -> Period:
+    chosen = period(sched)
+    if chosen.days > MAX_DAYS:
+        raise BadArgument("Kỳ báo cáo dài tối đa 10 năm. Vui lòng chọn khoảng ngắn hơn.")
+    return chosen
+
+
+def _linker(endpoint: str, state: dict, defaults: dict):
+    def here(**changes) -> str:
+        """This page with some arguments changed; empty and default ones left out."""
+        args = {**state, **changes}
+        kept = {k: v for k, v in args.items() if v not in ("", None) and defaults.get(k) != v}
+        return url_for(endpoint, **kept)
+
+    return here
+
+
+def _common(sched, chosen: Period) -> dict:
+    return {
+        "sched": sched,
+        "period": chosen,
+        "period_args": period_args(chosen),
+        "forms": FORMS,
+        "page_size": PAGE_SIZE,
+        "fmt": Fmt(sched.network.zone),
+        "Outcome": Outcome,
+        "outcome_labels": OUTCOME_LABELS,
+    }
+
+
+def _coverage(engine, sched, chosen, superseded, query: str, *, only_gaps: bool, page: int) -> dict:
     """The summary over every station and the matrix rows of one page."""
     network = sched.network
     every = [s.id for s in network.stations]
@@ -133,6 +159,7 @@ def _coverage(engine, sched, chosen, superseded, query: str, only_gaps: bool, pa
     cells = queries.cells(engine, chosen, superseded, {s.id for s in shown})
     return {
         "rows": matrix([(s.id, s.name) for s in shown], cells),
+        "page": page,
         "pages": pages,
         "matched": len(stations),
         "producer_id": network.producer.id,

@@ -151,16 +151,23 @@ class Fmt:
         return f"{value:,}".replace(",", ".")
 
 
+PLOT_LEFT, PLOT_TOP, PLOT_HEIGHT = 44, 10, 150  # room for the axis labels
+
+
 @dataclass(frozen=True)
 class Bar:
     x: float
     y: float
     width: float
     height: float
-    label: str
+    label: str  # under the bar, when show_label
+    days: str  # the days it counts, for its tooltip and the table
     count: int
-    title: str
     show_label: bool
+
+    @property
+    def title(self) -> str:
+        return f"{self.days}: {Fmt.num(self.count)} lượt phát"
 
 
 @dataclass(frozen=True)
@@ -170,37 +177,36 @@ class Chart:
     top: int  # the axis' highest value
     bars: list[Bar]
     step: Step
-    plot_left: int = 44
-    plot_top: int = 10
-    plot_height: int = 150
+    plot_left: int = PLOT_LEFT
+    plot_top: int = PLOT_TOP
+    plot_height: int = PLOT_HEIGHT
 
 
 def chart(bars: list[Bucket], step: Step) -> Chart:
     """A bar chart laid out for inline SVG; the scale ends on a round number."""
     slot = 16 if len(bars) <= 40 else 12
-    plot_left, plot_top, plot_height = 44, 10, 150
-    width = plot_left + max(len(bars), 1) * slot + 10
     top = _round_up(max((bar.count for bar in bars), default=0))
-    every = max(1, math.ceil(len(bars) / 16))
+    every = max(1, math.ceil(len(bars) / 16))  # about 16 labels, whatever the bar count
     laid = []
     for index, bar in enumerate(bars):
-        height = plot_height * bar.count / top
-        days = f"{bar.first:%d/%m/%Y}" + (
-            f" – {bar.last:%d/%m/%Y}" if bar.last != bar.first else ""
-        )
+        height = PLOT_HEIGHT * bar.count / top
+        days = f"{bar.first:%d/%m/%Y}"
+        if bar.last != bar.first:
+            days += f" – {bar.last:%d/%m/%Y}"
         laid.append(
             Bar(
-                x=plot_left + index * slot + 2,
-                y=plot_top + plot_height - height,
+                x=PLOT_LEFT + index * slot + 2,
+                y=PLOT_TOP + PLOT_HEIGHT - height,
                 width=slot - 4,
                 height=height,
                 label=bar.label(step),
+                days=days,
                 count=bar.count,
-                title=f"{days}: {bar.count} lượt phát",
                 show_label=index % every == 0,
             )
         )
-    return Chart(width, plot_top + plot_height + 40, top, laid, step)
+    width = PLOT_LEFT + max(len(bars), 1) * slot + 10
+    return Chart(width, PLOT_TOP + PLOT_HEIGHT + 40, top, laid, step)
 
 
 def _round_up(value: int) -> int:

@@ -18,6 +18,7 @@ SHA = "3f" * 32
 NOVEMBER = "from=2026-11-01&to=2026-11-30"
 ROUTES = [
     "/reports/",
+    "/reports/coverage",
     "/reports/station/co-am",
     "/reports/export/airings.csv",
     "/reports/export/coverage.csv",
@@ -184,33 +185,36 @@ def test_search_and_the_gaps_filter_narrow_the_matrix(as_role, log, panel_runtim
     page = browser.get(f"/reports/?{NOVEMBER}").get_data(as_text=True)
     assert matrix_rows(page)["Thị trấn Vĩnh Bảo"][0] == "24/24"
     assert '<span class="value">1/14</span>' in page  # stations with all 24 forms
-    found = matrix_rows(browser.get(f"/reports/?{NOVEMBER}&q=co+am").get_data(as_text=True))
-    assert list(found) == ["Xã Cổ Am"]  # without diacritics
-    gaps = matrix_rows(browser.get(f"/reports/?{NOVEMBER}&only=gaps").get_data(as_text=True))
-    assert len(gaps) == 13 and "Thị trấn Vĩnh Bảo" not in gaps
+    page = browser.get(f"/reports/coverage?{NOVEMBER}").get_data(as_text=True)
+    assert len(matrix_rows(page)) == 14 and '<span class="value">1/14</span>' in page
+    found = browser.get(f"/reports/coverage?{NOVEMBER}&q=co+am").get_data(as_text=True)
+    assert list(matrix_rows(found)) == ["Xã Cổ Am"]  # without diacritics
+    gaps = browser.get(f"/reports/coverage?{NOVEMBER}&only=gaps").get_data(as_text=True)
+    assert len(matrix_rows(gaps)) == 13 and "Thị trấn Vĩnh Bảo" not in matrix_rows(gaps)
 
 
 BAD_INPUT = {
-    "from=30-11-2026": "Từ ngày: “30-11-2026” không phải là ngày hợp lệ",
-    "from=2026-12-01&to=2026-11-01": "Ngày bắt đầu (01/12/2026) sau ngày kết thúc (01/11/2026)",
-    "to=2026-02-30": "Đến ngày: “2026-02-30” không phải là ngày hợp lệ",
-    "page=0": "Số trang phải là số nguyên từ 1 đến 100000",
-    "page=2": "Trang 2 không có: danh sách chỉ có 1 trang.",
-    "quiet_days=abc": "Số ngày phải là số nguyên từ 1 đến 60",
+    "/reports/?from=30-11-2026": "Từ ngày: “30-11-2026” không phải là ngày hợp lệ",
+    "/reports/?from=2026-12-01&to=2026-11-01": (
+        "Ngày bắt đầu (01/12/2026) sau ngày kết thúc (01/11/2026)"
+    ),
+    "/reports/?to=2026-02-30": "Đến ngày: “2026-02-30” không phải là ngày hợp lệ",
+    "/reports/?from=2000-01-01": "Kỳ báo cáo dài tối đa 10 năm",
+    "/reports/?quiet_days=abc": "Số ngày phải là số nguyên từ 1 đến 60",
+    "/reports/coverage?page=0": "Số trang phải là số nguyên từ 1 đến 100000",
+    "/reports/coverage?page=2": "Trang 2 không có: danh sách chỉ có 1 trang.",
+    "/reports/station/co-am?from=hom-qua": "Từ ngày: “hom-qua” không phải là ngày hợp lệ",
+    "/reports/export/airings.csv?to=31/13/2026": "Đến ngày: “31/13/2026” không phải",
 }
 
 
 def test_bad_input_gets_a_400_page_in_vietnamese(as_role):
     browser = as_role("lanhdao")
-    for query, message in BAD_INPUT.items():
-        response = browser.get(f"/reports/?{query}")
+    for url, message in BAD_INPUT.items():
+        response = browser.get(url)
         page = response.get_data(as_text=True)
-        assert response.status_code == 400, query
-        assert message in page and "Không lập được báo cáo" in page, query
-    response = browser.get("/reports/station/co-am?from=hom-qua")
-    assert response.status_code == 400 and "không phải là ngày hợp lệ" in response.get_data(
-        as_text=True
-    )
+        assert response.status_code == 400, url
+        assert message in page and "Không lập được báo cáo" in page, url
 
 
 def test_the_evidence_page_lists_every_airing_with_its_confirmer(as_role, log):
@@ -295,10 +299,10 @@ def test_the_coverage_csv_is_the_matrix(as_role, log):
 
 
 PERMISSIONS = {
-    "lanhdao": [200, 200, 200, 200],  # leaders: reports.view, logs.view, reports.export
-    "canbo": [403, 200, 403, 403],  # staff: logs.view only
-    "xa-co-am": [403, 403, 403, 403],  # operators: none, not even for their own station
-    "quantri": [403, 403, 403, 403],  # administrators: none
+    "lanhdao": [200, 200, 200, 200, 200],  # leaders: reports.view, logs.view, reports.export
+    "canbo": [403, 403, 200, 403, 403],  # staff: logs.view only
+    "xa-co-am": [403, 403, 403, 403, 403],  # operators: none, not even for their own station
+    "quantri": [403, 403, 403, 403, 403],  # administrators: none
 }
 
 
