@@ -99,21 +99,23 @@ def load_plan(
     query = query.order_by(plan_items.c.station_id, plan_items.c.position)
     with engine.connect() as connection:
         rows = connection.execute(query).mappings().all()
-    return [
-        StoredItem(
-            day=dt.date.fromisoformat(row["day"]),
-            station_id=row["station_id"],
-            slot_start=row["slot_start"].astimezone(zone),
-            position=row["position"],
-            starts_at=row["starts_at"].astimezone(zone),
-            bulletin_id=row["bulletin_id"],
-            render_sha256=row["render_sha256"],
-            file=row["file"],
-            duration_s=row["duration_s"],
-            priority=row["priority"],
-            reason=row["reason"],
-            title=row["title"],
-            form=row["form"],
-        )
-        for row in rows
-    ]
+    return [item_from_row(row, zone) for row in rows]
+
+
+def item_from_row(row, zone: dt.tzinfo) -> StoredItem:
+    """A ``plan_items`` row (a mapping) as a StoredItem, times in the stations' zone."""
+    return StoredItem(
+        day=dt.date.fromisoformat(row["day"]),
+        station_id=row["station_id"],
+        slot_start=row["slot_start"].astimezone(zone),
+        position=row["position"],
+        starts_at=row["starts_at"].astimezone(zone),
+        bulletin_id=row["bulletin_id"],
+        render_sha256=row["render_sha256"],
+        file=row["file"],
+        duration_s=row["duration_s"],
+        priority=row["priority"],
+        reason=row["reason"],
+        title=row["title"],
+        form=row["form"],
+    )

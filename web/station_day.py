@@ -28,7 +28,7 @@ from broadcaster.db import plan_items
 from broadcaster.manifest import renders_dir
 from broadcaster.planning.campaigns import active_campaign
 from broadcaster.planning.stations import Station
-from broadcaster.planstore import StoredItem, load_plan
+from broadcaster.planstore import StoredItem, item_from_row, load_plan
 from broadcaster.playlists import write_station_day
 from broadcaster.playlists.formats import PLAYLIST, playlist_m3u8
 from broadcaster.playlists.sessions import StationDay, slot_minutes, station_day
@@ -135,22 +135,7 @@ def planned_file(station_id: str, name: str) -> StoredItem | None:
         row = connection.execute(query).mappings().first()
     if row is None:
         return None
-    zone = schedule().network.zone
-    return StoredItem(
-        day=dt.date.fromisoformat(row["day"]),
-        station_id=row["station_id"],
-        slot_start=row["slot_start"].astimezone(zone),
-        position=row["position"],
-        starts_at=row["starts_at"].astimezone(zone),
-        bulletin_id=row["bulletin_id"],
-        render_sha256=row["render_sha256"],
-        file=row["file"],
-        duration_s=row["duration_s"],
-        priority=row["priority"],
-        reason=row["reason"],
-        title=row["title"],
-        form=row["form"],
-    )
+    return item_from_row(row, schedule().network.zone)
 
 
 # ---------------------------------------------------------------- audio
