@@ -120,7 +120,7 @@ def playlists_dir(runtime: Runtime) -> Path:
     return runtime.settings.data_dir / "playlists"
 
 
-def publish_playlists(runtime: Runtime, day: dt.date) -> list[Path]:
+def publish_playlists(runtime: Runtime, day: dt.date, *, zips: bool = True) -> list[Path]:
     """Write every station's folder, playlist, printable schedule and zip for a stored day."""
     network, campaigns = load_network_and_campaigns(runtime)
     items = load_plan(runtime.engine, day, network.zone)
@@ -131,6 +131,7 @@ def publish_playlists(runtime: Runtime, day: dt.date) -> list[Path]:
         renders_dir=renders_dir(runtime.settings.data_dir),
         out_root=playlists_dir(runtime),
         campaigns=campaigns,
+        zips=zips,
     )
 
 

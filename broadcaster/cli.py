@@ -253,12 +253,19 @@ def plan(
 
 @cli.command()
 @click.option("--date", "day", type=click.DateTime(["%Y-%m-%d"]), help="The day (default: today).")
+@click.option(
+    "--zips/--no-zips",
+    default=True,
+    show_default=True,
+    help="Zip each station's folder now; without, the panel zips one on download "
+    "(each zip holds a copy of the day's audio: at provincial scale, leave them out).",
+)
 @pass_runtime
-def playlists(lazy: _LazyRuntime, day: dt.datetime | None) -> None:
+def playlists(lazy: _LazyRuntime, day: dt.datetime | None, zips: bool) -> None:
     """Write each station's numbered files, playlist.m3u8, printable schedule and zip."""
     runtime = lazy.get()
     chosen = day.date() if day else dt.datetime.now(runtime.settings.zone).date()
-    folders = airplan.publish_playlists(runtime, chosen)
+    folders = airplan.publish_playlists(runtime, chosen, zips=zips)
     root = airplan.playlists_dir(runtime) / chosen.isoformat()
     click.echo(f"{len(folders)} station playlists for {chosen} in {root}")
 

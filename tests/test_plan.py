@@ -129,3 +129,43 @@ def test_check_names_forms_that_would_never_air(run_cli, rendered):
     # Only form 7 is a normal approved bulletin: the others have no audio at all.
     assert "form 1: no approved audio" in result.output
     assert "form 7: no approved audio" not in result.output
+
+
+def test_playlists_command_writes_every_station_of_the_day(run_cli, rendered):
+    run_cli("approve", "--all")
+    run_cli("plan", "--date", str(MONDAY))
+    result = run_cli("playlists", "--date", str(MONDAY))
+    assert result.exit_code == 0, result.output
+    day_dir = rendered / "playlists" / str(MONDAY)
+    assert result.output.startswith(f"14 station playlists for {MONDAY}")
+    playlist = (day_dir / "co-am" / "playlist.m3u8").read_text(encoding="utf-8")
+    assert playlist.startswith("#EXTM3U") and "Xã Cổ Am" in playlist
+    assert (day_dir / "co-am.zip").is_file()
+
+
+def test_playlists_without_zips_leave_the_audio_uncopied(run_cli, rendered):
+    run_cli("approve", "--all")
+    run_cli("plan", "--date", str(MONDAY))
+    assert run_cli("playlists", "--date", str(MONDAY), "--no-zips").exit_code == 0
+    day_dir = rendered / "playlists" / str(MONDAY)
+    assert not list(day_dir.glob("*.zip"))
+    first = sorted((day_dir / "co-am").glob("*.mp3"))[0]
+    assert first.stat().st_nlink > 1  # a hard link to the approved render, not a copy
+
+
+def test_ics_command_exports_a_station_calendar(run_cli, rendered, tmp_path):
+    run_cli("approve", "--all")
+    run_cli("plan", "--date", str(MONDAY), "--days", "2")
+    target = tmp_path / "co-am.ics"
+    result = run_cli("ics", "--station", "co-am", "--date", str(MONDAY), "--output", str(target))
+    assert result.exit_code == 0, result.output
+    text = target.read_bytes().decode("utf-8")
+    assert text.startswith("BEGIN:VCALENDAR\r\n")
+    assert text.count("BEGIN:VEVENT") == 4  # two sessions a day, two days
+    assert run_cli("ics", "--station", "khong-co").exit_code == 1
+
+
+def test_playlists_before_planning_is_a_clear_error(run_cli, rendered):
+    result = run_cli("playlists", "--date", "2030-01-07")
+    assert result.exit_code == 1
+    assert "nothing is planned on 2030-01-07: plan the day first" in result.output
