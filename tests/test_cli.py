@@ -88,3 +88,69 @@ def test_installed_command_runs(repo):
     assert done.returncode == 0
     for sub in ("validate", "list", "normalize", "spoken", "doctor"):
         assert sub in done.stdout
+
+
+def test_user_commands_add_change_and_disable_accounts(run_cli, data_dir):
+    from broadcaster import accounts, db
+    from broadcaster.config import load_settings
+
+    added = run_cli(
+        "user",
+        "add",
+        "xa-co-am",
+        "--full-name",
+        "Phạm Văn Loa",
+        "--role",
+        "operator",
+        "--station",
+        "co-am",
+        "--password-stdin",
+        input="mat-khau-dai\n",
+    )
+    assert added.exit_code == 0, added.output
+    engine = db.connect(load_settings(environ={"BROADCASTER_DATA_DIR": str(data_dir)}).database)
+    assert accounts.authenticate(engine, "xa-co-am", "mat-khau-dai").station_id == "co-am"
+    run_cli("user", "passwd", "xa-co-am", "--password-stdin", input="mat-khau-moi\n")
+    assert accounts.authenticate(engine, "xa-co-am", "mat-khau-dai") is None
+    assert accounts.authenticate(engine, "xa-co-am", "mat-khau-moi") is not None
+    run_cli("user", "disable", "xa-co-am")
+    assert accounts.authenticate(engine, "xa-co-am", "mat-khau-moi") is None
+
+
+def test_user_mistakes_are_clear_errors(run_cli):
+    short = run_cli(
+        "user",
+        "add",
+        "canbo",
+        "--full-name",
+        "A",
+        "--role",
+        "staff",
+        "--password-stdin",
+        input="ngan\n",
+    )
+    assert short.exit_code == 1 and "at least 8 characters" in short.output
+    nowhere = run_cli(
+        "user",
+        "add",
+        "xa",
+        "--full-name",
+        "A",
+        "--role",
+        "operator",
+        "--station",
+        "khong-co",
+        "--password-stdin",
+        input="mat-khau-dai\n",
+    )
+    assert nowhere.exit_code == 1 and "no station 'khong-co'" in nowhere.output
+    assert "no user named 'ai-do'" in run_cli("user", "disable", "ai-do").output
+
+
+def test_demo_accounts_are_created_once_for_every_role(run_cli):
+    first = run_cli("user", "demo")
+    again = run_cli("user", "demo")
+    assert first.exit_code == again.exit_code == 0
+    for role in ("staff", "operator", "leader", "admin"):
+        assert role in first.output
+    assert first.output == again.output
