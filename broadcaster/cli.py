@@ -1,7 +1,8 @@
 """The ``broadcaster`` command. Each subcommand is a thin adapter over plain functions.
 
-Errors a user can act on (:class:`BroadcasterError`) are printed here, in one
-place, as ``error: ...`` with a non-zero exit; nothing else catches them.
+Errors a user can act on (:class:`BroadcasterError`) are turned into
+``error: ...`` with a non-zero exit in one place, :class:`BroadcasterGroup`;
+nothing else catches them. Account commands live in ``cli_users``.
 """
 
 from __future__ import annotations
@@ -14,29 +15,18 @@ from pathlib import Path
 
 import click
 
-from broadcaster import accounts, airplan, approval, plan_report
+from broadcaster import airplan, approval, plan_report
 from broadcaster import doctor as doctor_checks
 from broadcaster import render as render_stage
-from broadcaster.errors import BroadcasterError
+from broadcaster.cli_support import (
+    BroadcasterGroup,
+    LazyRuntime,
+    UserError,
+    format_table,
+    pass_runtime,
+)
+from broadcaster.cli_users import user
 from broadcaster.normalize import normalize as normalize_text
-from broadcaster.runtime import Runtime, build_runtime
-
-
-class UserError(click.ClickException):
-    def show(self, file=None) -> None:
-        click.echo(f"error: {self.message}", err=True)
-
-
-class BroadcasterGroup(click.Group):
-    """Turns every BroadcasterError raised by a subcommand into ``error: ...``."""
-
-    def invoke(self, ctx: click.Context):
-        try:
-            return super().invoke(ctx)
-        except BroadcasterError as exc:
-            error = UserError(str(exc))
-            error.exit_code = exc.exit_code
-            raise error from exc
 
 
 @click.group(cls=BroadcasterGroup)
@@ -55,32 +45,12 @@ class BroadcasterGroup(click.Group):
 def cli(ctx: click.Context, config_file: Path | None, data_dir: Path | None) -> None:
     """Scam-awareness bulletins for district radio and commune loudspeakers."""
     overrides = {"data_dir": str(data_dir)} if data_dir else {}
-    ctx.obj = _LazyRuntime(config_file, overrides)
-
-
-class _LazyRuntime:
-    """Builds the runtime when a command first needs it, so --help never fails on config."""
-
-    def __init__(self, config_file: Path | None, overrides: dict) -> None:
-        self._args = {"config_file": config_file, "overrides": overrides}
-        self._runtime: Runtime | None = None
-
-    def get(self, **overrides: object) -> Runtime:
-        """The runtime; ``overrides`` (dotted keys) come from a subcommand's own options."""
-        if overrides:
-            merged = {**self._args["overrides"], **overrides}
-            return build_runtime(config_file=self._args["config_file"], overrides=merged)
-        if self._runtime is None:
-            self._runtime = build_runtime(**self._args)
-        return self._runtime
-
-
-pass_runtime = click.make_pass_decorator(_LazyRuntime)
+    ctx.obj = LazyRuntime(config_file, overrides)
 
 
 @cli.command()
 @pass_runtime
-def validate(lazy: _LazyRuntime) -> None:
+def validate(lazy: LazyRuntime) -> None:
     """Check every bulletin file; list every problem with its file and line."""
     library = lazy.get().library()
     forms = 24 - len(library.missing_forms)
@@ -91,7 +61,7 @@ def validate(lazy: _LazyRuntime) -> None:
 
 @cli.command("list")
 @pass_runtime
-def list_(lazy: _LazyRuntime) -> None:
+def list_(lazy: LazyRuntime) -> None:
     """Show the library as a table."""
     rows = [
         (
@@ -111,7 +81,7 @@ def list_(lazy: _LazyRuntime) -> None:
 @cli.command()
 @click.argument("text", nargs=-1)
 @pass_runtime
-def normalize(lazy: _LazyRuntime, text: Sequence[str]) -> None:
+def normalize(lazy: LazyRuntime, text: Sequence[str]) -> None:
     """Print the spoken form of TEXT, or of standard input line by line."""
     lexicon = lazy.get().lexicon
     if text:
@@ -126,7 +96,7 @@ def normalize(lazy: _LazyRuntime, text: Sequence[str]) -> None:
 @cli.command()
 @click.argument("ids", nargs=-1)
 @pass_runtime
-def spoken(lazy: _LazyRuntime, ids: Sequence[str]) -> None:
+def spoken(lazy: LazyRuntime, ids: Sequence[str]) -> None:
     """Print each bulletin's spoken form (all, or the IDS given)."""
     runtime = lazy.get()
     library = runtime.library()
@@ -141,7 +111,7 @@ def spoken(lazy: _LazyRuntime, ids: Sequence[str]) -> None:
 @click.option("--only", "only", multiple=True, metavar="ID", help="Render these bulletins only.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Parallel workers (default: all cores).")
 @pass_runtime
-def render(lazy: _LazyRuntime, engine: str | None, only: Sequence[str], jobs: int | None) -> None:
+def render(lazy: LazyRuntime, engine: str | None, only: Sequence[str], jobs: int | None) -> None:
     """Render bulletins into mastered MP3s in the data directory, with a manifest."""
     runtime = lazy.get(**({"speech.engines": [engine]} if engine else {}))
     library = runtime.library()
@@ -191,7 +161,7 @@ def render(lazy: _LazyRuntime, engine: str | None, only: Sequence[str], jobs: in
 @click.option("--comment", default="", help="Why, for the record.")
 @pass_runtime
 def approve(
-    lazy: _LazyRuntime, ids: Sequence[str], all_: bool, by: str, reject: bool, comment: str
+    lazy: LazyRuntime, ids: Sequence[str], all_: bool, by: str, reject: bool, comment: str
 ) -> None:
     """Approve (or reject) the current render of bulletins, bound to its exact audio."""
     runtime = lazy.get()
@@ -230,7 +200,7 @@ def approve(
 )
 @pass_runtime
 def plan(
-    lazy: _LazyRuntime,
+    lazy: LazyRuntime,
     day: dt.datetime | None,
     days: int,
     explain: bool,
@@ -261,7 +231,7 @@ def plan(
     "(each zip holds a copy of the day's audio: at provincial scale, leave them out).",
 )
 @pass_runtime
-def playlists(lazy: _LazyRuntime, day: dt.datetime | None, zips: bool) -> None:
+def playlists(lazy: LazyRuntime, day: dt.datetime | None, zips: bool) -> None:
     """Write each station's numbered files, playlist.m3u8, printable schedule and zip."""
     runtime = lazy.get()
     chosen = day.date() if day else dt.datetime.now(runtime.settings.zone).date()
@@ -309,7 +279,7 @@ def _print_forecasts(forecasts) -> None:
 @cli.command()
 @click.option("--station", "station_id", help="Station to play (default: the producer).")
 @pass_runtime
-def playout(lazy: _LazyRuntime, station_id: str | None) -> None:
+def playout(lazy: LazyRuntime, station_id: str | None) -> None:
     """Play each slot's items on time through the player and log every airing."""
     import logging
 
@@ -322,98 +292,11 @@ def playout(lazy: _LazyRuntime, station_id: str | None) -> None:
     run_playout(runtime.settings, station_id=station_id, engine=runtime.engine)
 
 
-@cli.group()
-def user() -> None:
-    """Panel accounts: add, change password, disable."""
-
-
-def _read_password(from_stdin: bool) -> str:
-    if from_stdin:
-        return click.get_text_stream("stdin").readline().rstrip("\r\n")
-    return click.prompt("password", hide_input=True, confirmation_prompt=True)
-
-
-@user.command("add")
-@click.argument("username")
-@click.option("--full-name", required=True, help="Shown in the panel and the logs.")
-@click.option("--role", type=click.Choice([r.value for r in accounts.Role]), required=True)
-@click.option("--station", "station_id", help="An operator's station id.")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@pass_runtime
-def user_add(lazy, username, full_name, role, station_id, password_stdin) -> None:
-    runtime = lazy.get()
-    if station_id:
-        network, _ = airplan.load_network_and_campaigns(runtime)
-        if station_id not in {s.id for s in network.stations}:
-            raise UserError(f"no station '{station_id}' in {runtime.settings.schedule.stations}")
-    created = accounts.add_user(
-        runtime.engine,
-        username=username,
-        full_name=full_name,
-        password=_read_password(password_stdin),
-        role=accounts.Role(role),
-        station_id=station_id,
-        now=dt.datetime.now(runtime.settings.zone),
-    )
-    click.echo(f"added {created.username} ({created.role.value})")
-
-
-@user.command("passwd")
-@click.argument("username")
-@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
-@pass_runtime
-def user_passwd(lazy, username, password_stdin) -> None:
-    accounts.set_password(lazy.get().engine, username, _read_password(password_stdin))
-    click.echo(f"password changed for {username}")
-
-
-@user.command("disable")
-@click.argument("username")
-@pass_runtime
-def user_disable(lazy, username) -> None:
-    accounts.set_active(lazy.get().engine, username, False)
-    click.echo(f"disabled {username}")
-
-
-DEMO_PASSWORD = "demo-2026"
-DEMO_ACCOUNTS = (
-    ("canbo", "Cán bộ Trung tâm (demo)", accounts.Role.STAFF, None),
-    ("xa-co-am", "Cán bộ đài xã Cổ Am (demo)", accounts.Role.OPERATOR, "co-am"),
-    ("tt-vinh-bao", "Cán bộ đài thị trấn Vĩnh Bảo (demo)", accounts.Role.OPERATOR, "tt-vinh-bao"),
-    ("lanhdao", "Lãnh đạo UBND (demo)", accounts.Role.LEADER, None),
-    ("quantri", "Quản trị viên (demo)", accounts.Role.ADMIN, None),
-)
-
-
-@user.command("demo")
-@pass_runtime
-def user_demo(lazy) -> None:
-    """Create one demo account per role (if missing) and print how to log in."""
-    runtime = lazy.get()
-    existing = {u.username for u in accounts.list_users(runtime.engine)}
-    now = dt.datetime.now(runtime.settings.zone)
-    rows = []
-    for username, full_name, role, station_id in DEMO_ACCOUNTS:
-        if username not in existing:
-            accounts.add_user(
-                runtime.engine,
-                username=username,
-                full_name=full_name,
-                password=DEMO_PASSWORD,
-                role=role,
-                station_id=station_id,
-                now=now,
-            )
-        rows.append((username, DEMO_PASSWORD, role.value, station_id or ""))
-    click.echo("demo accounts (change or disable them before real use):")
-    click.echo(format_table(("username", "password", "role", "station"), rows))
-
-
 @cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, type=click.IntRange(1, 65535))
 @pass_runtime
-def serve(lazy: _LazyRuntime, host: str, port: int) -> None:
+def serve(lazy: LazyRuntime, host: str, port: int) -> None:
     """Serve the panel with waitress."""
     import waitress
 
@@ -426,7 +309,7 @@ def serve(lazy: _LazyRuntime, host: str, port: int) -> None:
 
 @cli.command()
 @pass_runtime
-def doctor(lazy: _LazyRuntime) -> None:
+def doctor(lazy: LazyRuntime) -> None:
     """Check ffmpeg, espeak-ng and its voices, the gTTS endpoint and the data directory."""
     checks = doctor_checks.run_checks(lazy.get().settings)
     rows = [(c.name, c.status.value, c.detail) for c in checks]
@@ -436,13 +319,7 @@ def doctor(lazy: _LazyRuntime) -> None:
         raise UserError("missing: " + ", ".join(failed))
 
 
-def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:
-    widths = [max(len(str(r[i])) for r in [headers, *rows]) for i in range(len(headers))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True)).rstrip()]
-    lines.append("  ".join("-" * w for w in widths))
-    for row in rows:
-        lines.append("  ".join(str(c).ljust(w) for c, w in zip(row, widths, strict=True)).rstrip())
-    return "\n".join(lines)
+cli.add_command(user)
 
 
 def main() -> None:
