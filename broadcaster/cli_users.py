@@ -66,7 +66,7 @@ def user_disable(lazy, username) -> None:
 DEMO_PASSWORD = "demo-2026"
 DEMO_ACCOUNTS = (
     ("canbo", "Cán bộ Trung tâm (demo)", accounts.Role.STAFF, None),
-    ("xa-co-am", "Cán bộ đài xã Cổ Am (demo)", accounts.Role.OPERATOR, "co-am"),
+    ("xa-tam-cuong", "Cán bộ đài xã Tam Cường (demo)", accounts.Role.OPERATOR, "tam-cuong"),
     ("tt-vinh-bao", "Cán bộ đài thị trấn Vĩnh Bảo (demo)", accounts.Role.OPERATOR, "tt-vinh-bao"),
     ("lanhdao", "Lãnh đạo UBND (demo)", accounts.Role.LEADER, None),
     ("quantri", "Quản trị viên (demo)", accounts.Role.ADMIN, None),

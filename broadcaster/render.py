@@ -112,7 +112,13 @@ def render_key(
     speech: SpeechSettings,
     mastering: MasteringSettings,
 ) -> str:
-    """A hash of every input that shapes the audio: change any, and the audio is redone."""
+    """A hash of every input that shapes the audio: change any, and the audio is redone.
+
+    The engines' order is left out on purpose: which engine spoke is recorded
+    in the render itself, so rendering with ``--engine espeak`` and viewing with
+    the default ``[gtts, espeak]`` agree that nothing changed (render_library
+    still retries the preferred engine when another one spoke).
+    """
 
     def file_hash(path: Path | None) -> str | None:
         return file_sha256(path) if path is not None and path.is_file() else None
@@ -122,7 +128,10 @@ def render_key(
         "title": bulletin.title,
         "voice": bulletin.voice,
         "recording": file_hash(bulletin.recording),
-        "speech": dataclasses.asdict(speech),
+        "speech": {
+            "gtts": {"tld": speech.gtts.tld, "slow": speech.gtts.slow},
+            "espeak": dataclasses.asdict(speech.espeak),
+        },
         "mastering": dataclasses.asdict(mastering),
         "programme": {
             **dataclasses.asdict(programme),
@@ -157,7 +166,11 @@ def render_library(
             and previous.render_key == job.render_key
             and is_intact(data_dir, previous)
         )
-        if current and not previous.fallback:
+        preferred = previous is not None and previous.engine in (
+            settings.speech.engines[0],
+            "recorded",
+        )
+        if current and preferred and not previous.fallback:
             outcome = Outcome(job.bulletin.id, "unchanged", previous)
             outcomes.append(outcome)
             if progress:

@@ -199,3 +199,21 @@ def test_missing_sound_asset_is_a_clear_error(run_cli, tmp_path):
     )
     assert result.exit_code == 1
     assert "programmes.default.intro" in result.output and "x.wav not found" in result.output
+
+
+def test_a_render_made_offline_stays_current_under_the_default_engine_order(
+    offline, repo, data_dir, small_library
+):
+    first = render(offline)  # espeak only, as `make demo` does
+    default_order = load_settings(
+        environ={
+            "BROADCASTER_DATA_DIR": str(data_dir),
+            "BROADCASTER_LIBRARY_DIR": str(small_library),
+            "BROADCASTER_SPEECH__GTTS__RETRIES": "0",
+            "BROADCASTER_SPEECH__GTTS__TIMEOUT_S": "2",
+        }
+    )
+    again = render(default_order, workers=1)  # gTTS is tried again, and is unreachable
+    assert [o.status for o in again.outcomes] == ["unchanged", "unchanged"]
+    assert again.synthesis_calls == 0
+    assert [o.record for o in again.outcomes] == [o.record for o in first.outcomes]
