@@ -76,9 +76,15 @@ class Period:
 
 
 def default_period(today: dt.date, zone: dt.tzinfo, campaign: Campaign | None) -> Period:
-    """From the running campaign's start (else the last 28 days) to today."""
+    """The running campaign's goal window up to today (else the last 28 days).
+
+    "Has every commune aired every form within the goal's N days?" is the
+    question leadership asks; a standing campaign that began years ago would
+    otherwise make the default span years.
+    """
     if campaign is not None and campaign.start <= today:
-        return Period(campaign.start, today, zone)
+        window_start = today - dt.timedelta(days=campaign.coverage.days - 1)
+        return Period(max(campaign.start, window_start), today, zone)
     return Period(today - dt.timedelta(days=DEFAULT_DAYS - 1), today, zone)
 
 

@@ -133,11 +133,12 @@ def campaign(start: dt.date, end: dt.date = dt.date(2030, 12, 31)) -> Campaign:
 @pytest.mark.parametrize(
     ("running", "first"),
     [
-        (campaign(dt.date(2026, 11, 10)), dt.date(2026, 11, 10)),
+        (campaign(dt.date(2026, 11, 25)), dt.date(2026, 11, 25)),  # begun 6 days ago
+        (campaign(dt.date(2024, 1, 1)), dt.date(2026, 11, 17)),  # standing: its 14-day window
         (None, dt.date(2026, 11, 3)),  # no campaign: the last 28 days, today included
     ],
 )
-def test_default_period_runs_from_the_campaign_start_to_today(running, first):
+def test_default_period_is_the_campaigns_goal_window_up_to_today(running, first):
     assert default_period(dt.date(2026, 11, 30), VN, running) == Period(
         first, dt.date(2026, 11, 30), VN
     )
