@@ -22,14 +22,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import weakref
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
-from broadcaster.alerts import Alert, alert_stations, alerts, ensure_schema
+from broadcaster.alerts import Alert, alerts_raised
 from broadcaster.planning.campaigns import Campaign, active_campaign, slots_on
 from broadcaster.planning.plans import after
 from broadcaster.planning.slots import local_datetime
@@ -43,7 +42,6 @@ _MARK = re.compile(r"^emergency alert #(\d+)\b")
 _OPENING = "opening of the programme"
 _CLOSING = "closing of the programme"
 _EPSILON = 1e-6
-_SCHEMA_READY: weakref.WeakSet[Engine] = weakref.WeakSet()  # ensure_schema commits: once
 
 
 @dataclass(frozen=True)
@@ -207,41 +205,6 @@ def _fit(items: list[StoredItem], budget: float) -> tuple[list[StoredItem], list
 
 
 # -- with the database -------------------------------------------------------------
-
-
-def alerts_raised(
-    engine: Engine, since: dt.datetime, until: dt.datetime | None = None
-) -> list[Alert]:
-    """Every alert raised in [since, until), oldest first."""
-    if engine not in _SCHEMA_READY:
-        ensure_schema(engine)  # a database older than the alert tables
-        _SCHEMA_READY.add(engine)
-    query = select(alerts).where(alerts.c.raised_at >= since).order_by(alerts.c.id)
-    if until is not None:
-        query = query.where(alerts.c.raised_at < until)
-    with engine.connect() as connection:
-        rows = connection.execute(query).mappings().all()
-        named = connection.execute(
-            select(alert_stations).where(alert_stations.c.alert_id.in_([r["id"] for r in rows]))
-        ).all()
-    stations: dict[int, list[str]] = defaultdict(list)
-    for alert_id, station_id in named:
-        stations[alert_id].append(station_id)
-    return [
-        Alert(
-            id=row["id"],
-            bulletin_id=row["bulletin_id"],
-            render_sha256=row["render_sha256"],
-            file=row["file"],
-            duration_s=row["duration_s"],
-            title=row["title"],
-            station_ids=None if row["all_stations"] else tuple(sorted(stations[row["id"]])),
-            raised_by=row["raised_by"],
-            raised_at=row["raised_at"],
-            form=row["form"],
-        )
-        for row in rows
-    ]
 
 
 def placements_on(

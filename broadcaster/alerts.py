@@ -7,8 +7,8 @@ last one it saw, plays them at once and logs the airing like any other, with
 the alert's raise time as the scheduled time.
 
 An alert is a decision someone took and the evidence of when: it is never
-edited. The tables live on the project's metadata; :func:`ensure_schema`
-creates them on a database made before they existed.
+edited. The tables live on the project's metadata, so ``db.connect`` creates
+them like every other table, on new and older databases alike.
 """
 
 from __future__ import annotations
@@ -31,7 +31,6 @@ from sqlalchemy import (
     or_,
     select,
 )
-from sqlalchemy.schema import CreateIndex, CreateTable
 
 from broadcaster.db import UTCDateTime, approvals, metadata
 from broadcaster.errors import BroadcasterError
@@ -80,15 +79,6 @@ class Alert:
         return self.station_ids is None or station_id in self.station_ids
 
 
-def ensure_schema(engine: Engine) -> None:
-    """Create the tables if missing; safe while another process does the same."""
-    with engine.begin() as connection:
-        for table in (alerts, alert_stations):
-            connection.execute(CreateTable(table, if_not_exists=True))
-            for index in table.indexes:
-                connection.execute(CreateIndex(index, if_not_exists=True))
-
-
 def raise_alert(
     engine: Engine,
     *,
@@ -111,7 +101,6 @@ def raise_alert(
         raise AlertError("an alert needs at least one station (or None for all)")
     if duration_s <= 0:
         raise AlertError(f"alert audio must last more than 0 s, not {duration_s}")
-    ensure_schema(engine)
     with engine.begin() as connection:
         decision = connection.execute(
             select(approvals.c.decision)
@@ -148,11 +137,21 @@ def pending_alerts(engine: Engine, station_id: str, after_id: int = 0) -> list[A
     mine = exists().where(
         alert_stations.c.alert_id == alerts.c.id, alert_stations.c.station_id == station_id
     )
-    query = (
-        select(alerts)
-        .where(alerts.c.id > after_id, or_(alerts.c.all_stations, mine))
-        .order_by(alerts.c.id)
-    )
+    return _read(engine, alerts.c.id > after_id, or_(alerts.c.all_stations, mine))
+
+
+def alerts_raised(
+    engine: Engine, since: dt.datetime, until: dt.datetime | None = None
+) -> list[Alert]:
+    """Every alert raised in [since, until), oldest first."""
+    conditions = [alerts.c.raised_at >= since]
+    if until is not None:
+        conditions.append(alerts.c.raised_at < until)
+    return _read(engine, *conditions)
+
+
+def _read(engine: Engine, *conditions) -> list[Alert]:
+    query = select(alerts).where(*conditions).order_by(alerts.c.id)
     with engine.connect() as connection:
         rows = connection.execute(query).mappings().all()
         named = connection.execute(

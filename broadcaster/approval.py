@@ -63,17 +63,29 @@ def latest_decisions(engine: Engine) -> dict[str, Decision]:
     query = select(approvals).where(approvals.c.id.in_(latest))
     with engine.connect() as connection:
         rows = connection.execute(query).mappings().all()
-    return {
-        row["render_sha256"]: Decision(
-            row["bulletin_id"],
-            row["render_sha256"],
-            Verdict(row["decision"]),
-            row["decided_by"],
-            row["decided_at"],
-            row["comment"],
-        )
-        for row in rows
-    }
+    return {row["render_sha256"]: _decision(row) for row in rows}
+
+
+def decisions_for(engine: Engine, bulletin_id: str) -> list[Decision]:
+    """Every decision ever taken on this bulletin's audio, newest first."""
+    query = (
+        select(approvals)
+        .where(approvals.c.bulletin_id == bulletin_id)
+        .order_by(approvals.c.id.desc())
+    )
+    with engine.connect() as connection:
+        return [_decision(row) for row in connection.execute(query).mappings()]
+
+
+def _decision(row) -> Decision:
+    return Decision(
+        row["bulletin_id"],
+        row["render_sha256"],
+        Verdict(row["decision"]),
+        row["decided_by"],
+        row["decided_at"],
+        row["comment"],
+    )
 
 
 def approved_renders(

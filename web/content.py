@@ -211,7 +211,7 @@ def audio(bulletin_id: str, sha12: str):
     if record is not None and record.sha256.startswith(sha12):
         path = folder / record.file
     elif any(
-        d.render_sha256.startswith(sha12) for d in states.decisions_for(rt.engine, bulletin_id)
+        d.render_sha256.startswith(sha12) for d in approval.decisions_for(rt.engine, bulletin_id)
     ):
         path = folder / f"{bulletin_id}-{sha12}.mp3"
     else:

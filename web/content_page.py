@@ -7,7 +7,7 @@ from pathlib import Path
 
 from flask import abort, g, render_template, request
 
-from broadcaster import audit, editing
+from broadcaster import approval, audit, editing
 from broadcaster.bulletins import MAX_BODY_CHARS, Bulletin, Priority
 from broadcaster.errors import LibraryError
 from broadcaster.manifest import RenderRecord, renders_dir
@@ -87,7 +87,7 @@ def bulletin_page(
     rt = runtime()
     path, bulletin = load_bulletin(bulletin_id)
     record = rt.renders().get(bulletin_id)
-    history = states.decisions_for(rt.engine, bulletin_id)
+    history = approval.decisions_for(rt.engine, bulletin_id)
     state = state_for(rt, bulletin, record, states.standing(history))
     job_id = request.args.get("job")
     job = board().get(job_id) if job_id else board().active_for(bulletin_id)

@@ -13,13 +13,12 @@ import enum
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 
 from broadcaster import audit
 from broadcaster.approval import Decision, Verdict
 from broadcaster.bulletins import Bulletin
 from broadcaster.config import Settings
-from broadcaster.db import approvals
 from broadcaster.manifest import RenderRecord
 from broadcaster.normalize import Lexicon
 from broadcaster.render import plan_jobs
@@ -96,28 +95,6 @@ def library_states(
         decision = decisions.get(record.sha256) if record else None
         states.append(state_of(job.bulletin, record, job.render_key, decision, today))
     return states
-
-
-def decisions_for(engine: Engine, bulletin_id: str) -> list[Decision]:
-    """Every decision ever taken on this bulletin's audio, newest first."""
-    query = (
-        select(approvals)
-        .where(approvals.c.bulletin_id == bulletin_id)
-        .order_by(approvals.c.id.desc())
-    )
-    with engine.connect() as connection:
-        rows = connection.execute(query).mappings().all()
-    return [
-        Decision(
-            r["bulletin_id"],
-            r["render_sha256"],
-            Verdict(r["decision"]),
-            r["decided_by"],
-            r["decided_at"],
-            r["comment"],
-        )
-        for r in rows
-    ]
 
 
 def standing(decisions: Iterable[Decision]) -> dict[str, Decision]:

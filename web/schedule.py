@@ -43,12 +43,6 @@ PLAN_DAY_CHOICES = (1, 7, 14)
 VIEWS = ("day", "week")
 
 
-@bp.record_once
-def _setup(state) -> None:
-    # The alert tables may be newer than the database: the banner reads them on every page.
-    alerts.ensure_schema(state.app.extensions["broadcaster"].engine)
-
-
 @bp.app_context_processor
 def _emergency_banner() -> dict:
     """``active_alerts`` for base.html: an operator's own station's, everyone's for others."""
@@ -282,7 +276,7 @@ def _alert_page(*, status: int = 200, errors: tuple[str, list[str]] | None = Non
         ]
     except BroadcasterError as exc:
         errors = errors or text.error_text(exc)
-    recent = alert_plan.alerts_raised(rt.engine, moment - dt.timedelta(days=7))[::-1]
+    recent = alerts.alerts_raised(rt.engine, moment - dt.timedelta(days=7))[::-1]
     names = sched.names if sched else {}
     return render_template(
         "schedule/alert.html",
@@ -344,7 +338,7 @@ def raise_alert():
         )
     except alerts.AlertError as error:  # the store refuses audio not standing approved
         return _alert_page(status=409, errors=text.error_text(error))
-    raised = next(a for a in alert_plan.alerts_raised(rt.engine, moment) if a.id == alert_id)
+    raised = next(a for a in alerts.alerts_raised(rt.engine, moment) if a.id == alert_id)
     where = alerts_page.where_label(raised, sched.names)
     _audit("alert", bulletin_id, f"#{alert_id} khẩn cấp, âm thanh {record.sha256[:12]}: {where}")
     report, failure = alerts_page.into_playlists(rt, sched, raised, now=moment)

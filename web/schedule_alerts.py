@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from broadcaster import airplan, alert_plan
-from broadcaster.alerts import Alert
+from broadcaster.alerts import Alert, alerts_raised
 from broadcaster.errors import BroadcasterError
 from broadcaster.planning.stations import load_network
 from broadcaster.planstore import load_plan
@@ -33,7 +33,7 @@ def banner_alerts(
 ) -> list[BannerAlert]:
     """Alerts of the last day: those concerning ``station_id``, or all (``None``)."""
     zone = rt.settings.zone
-    raised = alert_plan.alerts_raised(rt.engine, now - alert_plan.ALERT_REACH)
+    raised = alerts_raised(rt.engine, now - alert_plan.ALERT_REACH)
     if station_id is not None:
         raised = [a for a in raised if a.concerns(station_id)]
     if not raised:

@@ -147,7 +147,6 @@ class Playout:
         # Alerts older than the window the plan sweep covers belong to before this
         # station's daemon existed, or were accounted for already.
         self._alert_floor = dt.datetime.combine(today - DAY, dt.time(), tzinfo=self.zone)
-        alerts.ensure_schema(self.engine)
         state.ensure_schema(self.engine)
         for entry in state.recover(
             self.engine, self.station_id, recorded_by=self.recorded_by, now=now
