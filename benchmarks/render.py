@@ -1,12 +1,14 @@
 """Render speed against its physical floor, the MP3 encoder. Run by hand:
 
-    .venv/bin/python benchmarks/render.py [--jobs N]
+    .venv/bin/python benchmarks/render.py [--jobs N] [--pairs 3]
 
-In one run it renders the whole library offline (espeak-ng) from an empty data
+Each pair renders the whole library offline (espeak-ng) into an empty data
 directory, then measures the floor on the same audio: per bulletin, one ffmpeg
 command that concatenates the same parts (tune, pause, cached speech, pause,
 sting) and encodes them with the same settings, run with the same number of
-parallel workers. Then it renders again with nothing changed.
+parallel workers. The pairs are back to back, so a busy neighbour slows both
+sides of a pair alike; the median ratio is the figure. Finally it renders
+again with nothing changed.
 Goals: cold render <= 1.5x the floor; warm render < 2 s with 0 synthesis calls.
 """
 
@@ -14,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -68,60 +71,82 @@ def floor_command(intro, speech, outro, programme, mastering, out: Path) -> list
     ]
 
 
+def cold_then_floor(runtime_for, bulletins, jobs: int, scratch: Path) -> tuple[float, float, list]:
+    """One pair: render into an empty data directory, then the floor on the same speech."""
+    data_dir = scratch / "var"
+    runtime = runtime_for(data_dir)
+    settings = runtime.settings
+    started = time.perf_counter()
+    cold = render_library(bulletins, settings=settings, lexicon=runtime.lexicon, workers=jobs)
+    cold_s = time.perf_counter() - started
+    assert not cold.failures, cold.failures
+
+    programme = settings.programmes["default"]
+    speech_files = sorted((data_dir / "cache" / "speech").glob("*.wav"))
+    if len(speech_files) != len(bulletins):
+        sys.exit(f"expected {len(bulletins)} cached speech files, found {len(speech_files)}")
+    floor_dir = scratch / "floor"
+    floor_dir.mkdir()
+    commands = [
+        floor_command(
+            programme.intro,
+            speech,
+            programme.outro,
+            programme,
+            settings.mastering,
+            floor_dir / f"{speech.stem}.mp3",
+        )
+        for speech in speech_files
+    ]
+    started = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        list(pool.map(lambda argv: subprocess.run(argv, check=True), commands))
+    return cold_s, time.perf_counter() - started, list(cold.outcomes)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--pairs", type=int, default=3, help="cold render + floor pairs")
     args = parser.parse_args()
     os.chdir(REPO)
-    with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
-        data_dir = Path(tmp) / "var"
-        runtime = build_runtime(
+
+    def runtime_for(data_dir: Path):
+        return build_runtime(
             environ={}, overrides={"data_dir": str(data_dir), "speech.engines": ["espeak"]}
         )
-        settings = runtime.settings
-        bulletins = [b for b in runtime.library() if b.form is not None]
 
-        started = time.perf_counter()
-        cold = render_library(
-            bulletins, settings=settings, lexicon=runtime.lexicon, workers=args.jobs
-        )
-        cold_s = time.perf_counter() - started
-        assert not cold.failures, cold.failures
-
-        programme = settings.programmes["default"]
-        speech_files = sorted((data_dir / "cache" / "speech").glob("*.wav"))
-        if len(speech_files) != len(bulletins):
-            sys.exit(f"expected {len(bulletins)} cached speech files, found {len(speech_files)}")
-        floor_dir = Path(tmp) / "floor"
-        floor_dir.mkdir()
-        commands = [
-            floor_command(
-                programme.intro,
-                speech,
-                programme.outro,
-                programme,
-                settings.mastering,
-                floor_dir / f"{speech.stem}.mp3",
+    bulletins = [b for b in runtime_for(REPO / "var").library() if b.form is not None]
+    pairs = []
+    with tempfile.TemporaryDirectory(prefix="bench-render-") as tmp:
+        for index in range(args.pairs):
+            scratch = Path(tmp) / f"pair-{index}"
+            scratch.mkdir()
+            cold_s, floor_s, outcomes = cold_then_floor(runtime_for, bulletins, args.jobs, scratch)
+            pairs.append((cold_s, floor_s))
+            print(
+                f"pair {index + 1}: cold {cold_s:6.2f} s, floor {floor_s:6.2f} s, "
+                f"ratio {cold_s / floor_s:.2f}x",
+                flush=True,
             )
-            for speech in speech_files
-        ]
-        started = time.perf_counter()
-        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
-            list(pool.map(lambda argv: subprocess.run(argv, check=True), commands))
-        floor_s = time.perf_counter() - started
-
+        # The last pair's data directory is complete: render it again, nothing changed.
+        runtime = runtime_for(scratch / "var")
         started = time.perf_counter()
         warm = render_library(
-            bulletins, settings=settings, lexicon=runtime.lexicon, workers=args.jobs
+            bulletins, settings=runtime.settings, lexicon=runtime.lexicon, workers=args.jobs
         )
         warm_s = time.perf_counter() - started
 
-    audio_s = sum(o.record.duration_s for o in cold.outcomes)
+    audio_s = sum(o.record.duration_s for o in outcomes)
+    ratios = sorted(cold / floor for cold, floor in pairs)
     print(f"bulletins: {len(bulletins)}, audio: {audio_s / 60:.1f} min, workers: {args.jobs}")
-    print(f"floor (ffmpeg concat + encode): {floor_s:6.2f} s")
+    floor_s = statistics.median(floor for _, floor in pairs)
+    cold_s = statistics.median(cold for cold, _ in pairs)
+    print(f"floor (ffmpeg concat + encode): median {floor_s:6.2f} s")
+    print(f"cold render (synthesis + mastering): median {cold_s:6.2f} s")
     print(
-        f"cold render (synthesis + mastering): {cold_s:6.2f} s  "
-        f"ratio {cold_s / floor_s:.2f}x (goal <= 1.5x)"
+        f"ratio cold/floor: median {statistics.median(ratios):.2f}x "
+        f"(range {ratios[0]:.2f}-{ratios[-1]:.2f}, goal <= 1.5x)"
     )
     print(
         f"warm render: {warm_s:6.2f} s, synthesis calls: {warm.synthesis_calls}, "

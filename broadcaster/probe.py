@@ -1,4 +1,4 @@
-"""Ask ffprobe what an audio file really is, and find the external programs we run."""
+"""Ask what an audio file really is (libsndfile or ffprobe), and find the programs we run."""
 
 from __future__ import annotations
 
@@ -7,6 +7,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+import soundfile
 
 from broadcaster.errors import AudioError, ToolMissing, path_label
 
@@ -56,3 +58,15 @@ def probe(path: Path) -> AudioInfo:
         channels=int(stream.get("channels") or 0),
         codec=str(stream.get("codec_name", "")),
     )
+
+
+def duration_s(path: Path) -> float:
+    """Length of ``path`` in seconds; AudioError if it is not audio.
+
+    libsndfile reads the header in-process when it knows the format (every
+    engine writes WAV or MP3); only other formats pay for starting ffprobe.
+    """
+    try:
+        return float(soundfile.info(str(path)).duration)
+    except soundfile.SoundFileError:
+        return probe(path).duration_s

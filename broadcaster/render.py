@@ -31,6 +31,7 @@ from broadcaster.manifest import (
     save_manifest,
 )
 from broadcaster.mastering import Tags, master
+from broadcaster.mastering.encode import codec_gain_db
 from broadcaster.normalize import Lexicon, normalize
 
 
@@ -180,6 +181,8 @@ def render_library(
 
     render_date = today or dt.date.today()
     if pending:
+        # Measured once here rather than in every worker, which inherit it when forked.
+        codec_gain_db(settings.mastering.sample_rate, settings.mastering.bitrate_kbps)
         workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
         args = (settings.speech, settings.mastering, data_dir, render_date, settings.zone)
         if workers == 1:

@@ -13,11 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import numpy as np
-
 from broadcaster.config import MasteringSettings, ProgrammeSettings
 from broadcaster.errors import RenderError, path_label
-from broadcaster.mastering.assemble import lay_out, trim_silence
+from broadcaster.mastering.assemble import lay_out, prepare_speech
 from broadcaster.mastering.decode import decode_file, load_tune
 from broadcaster.mastering.encode import (
     Tags,
@@ -29,7 +27,13 @@ from broadcaster.mastering.encode import (
     write_tags,
 )
 from broadcaster.mastering.limiter import normalise
-from broadcaster.mastering.loudness import ABSOLUTE_GATE_LUFS, db, integrated_loudness, true_peak
+from broadcaster.mastering.loudness import (
+    ABSOLUTE_GATE_LUFS,
+    Measured,
+    db,
+    integrated_loudness,
+    true_peak,
+)
 
 __all__ = ["Mastered", "Tags", "master"]
 
@@ -79,22 +83,20 @@ def master(
     label = path_label(speech)
     if speech.is_file() and speech.stat().st_size == 0:
         raise RenderError(f"{label}: the speech file is empty")
-    voice = trim_silence(decode_file(speech, rate), rate)
-    voice_lufs = integrated_loudness(voice, rate) if voice.size else -np.inf
-    if voice_lufs < ABSOLUTE_GATE_LUFS:
+    voice = prepare_speech(decode_file(speech, rate), rate, programme.fade_s)
+    if voice.lufs < ABSOLUTE_GATE_LUFS:
         raise RenderError(f"{label}: the speech is silent")
-    if len(voice) < MIN_SPEECH_S * rate:
-        raise RenderError(f"{label}: only {len(voice) / rate:.2f} s of speech")
+    speech_samples = len(voice.samples)
+    if speech_samples < MIN_SPEECH_S * rate:
+        raise RenderError(f"{label}: only {speech_samples / rate:.2f} s of speech")
 
     intro = load_tune(programme.intro, rate) if programme.intro else None
     outro = load_tune(programme.outro, rate) if programme.outro else None
-    whole = lay_out(
-        voice, speech_lufs=voice_lufs, intro=intro, outro=outro, programme=programme, rate=rate
-    )
+    whole = lay_out(voice, intro=intro, outro=outro, programme=programme, rate=rate)
     temp = temporary_file(out_dir)
     try:
         encoded = _encode_on_target(whole, temp, settings, label)
-        if encoded.samples < len(voice):
+        if encoded.samples < speech_samples:
             raise RenderError(f"{label}: the encoded segment came out shorter than its speech")
         write_tags(temp, tags)
         path, sha256 = publish(temp, out_dir, tags.bulletin_id)
@@ -105,14 +107,14 @@ def master(
         path=path,
         sha256=sha256,
         duration_s=encoded.samples / rate,
-        speech_duration_s=len(voice) / rate,
+        speech_duration_s=speech_samples / rate,
         loudness_lufs=encoded.lufs,
         true_peak_dbtp=encoded.true_peak_dbtp,
     )
 
 
 def _encode_on_target(
-    whole: np.ndarray, temp: Path, settings: MasteringSettings, label: str
+    whole: Measured, temp: Path, settings: MasteringSettings, label: str
 ) -> _Encoded:
     """Normalise, limit, encode into ``temp`` and check the decoded MP3; correct once.
 
@@ -123,7 +125,13 @@ def _encode_on_target(
     codec_db = codec_gain_db(rate, settings.bitrate_kbps)
     aim, headroom = target - codec_db, CODEC_HEADROOM_DB
     for tolerance in (FIRST_TRY_LU, TOLERANCE_LU):
-        out = normalise(whole, rate, lufs=aim, ceiling_dbtp=ceiling - headroom - codec_db)
+        out = normalise(
+            whole.samples,
+            rate,
+            lufs=aim,
+            ceiling_dbtp=ceiling - headroom - codec_db,
+            power=whole.power,
+        )
         encode_mp3(out, rate=rate, bitrate_kbps=settings.bitrate_kbps, dest=temp)
         decoded = decode_file(temp, rate)
         lufs, peak = integrated_loudness(decoded, rate), db(true_peak(decoded))

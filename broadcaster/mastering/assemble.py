@@ -11,7 +11,7 @@ import numpy as np
 
 from broadcaster.config import ProgrammeSettings
 from broadcaster.mastering.decode import Tune
-from broadcaster.mastering.loudness import undb
+from broadcaster.mastering.loudness import Measured, measure, undb
 
 TRIM_BELOW_DB = -50.0  # relative to the loudest moment: far below any speech sound
 TRIM_KEEP_S = 0.1  # kept on each side of the first and last sound
@@ -29,8 +29,7 @@ def trim_silence(x: np.ndarray, rate: int) -> np.ndarray:
     if x.size == 0:
         return x
     frame = max(1, round(TRIM_FRAME_S * rate))
-    padded = np.pad(np.abs(x), (0, -len(x) % frame))
-    peaks = padded.reshape(-1, frame).max(axis=1)
+    peaks = np.maximum.reduceat(np.abs(x), np.arange(0, len(x), frame))
     loudest = float(peaks.max())
     if loudest == 0.0:
         return x[:0]
@@ -43,42 +42,58 @@ def trim_silence(x: np.ndarray, rate: int) -> np.ndarray:
 
 def fade(x: np.ndarray, rate: int, fade_s: float) -> np.ndarray:
     """Raised-cosine fade in and out, so no join between parts can click."""
-    n = min(round(fade_s * rate), len(x) // 2)
-    if n <= 0:
-        return x
-    ramp = (0.5 - 0.5 * np.cos(np.pi * (np.arange(n) + 0.5) / n)).astype(np.float32)
     out = np.array(x, dtype=np.float32)
-    out[:n] *= ramp
-    out[-n:] *= ramp[::-1]
+    n = min(round(fade_s * rate), len(x) // 2)
+    if n > 0:
+        ramp = (0.5 - 0.5 * np.cos(np.pi * (np.arange(n) + 0.5) / n)).astype(np.float32)
+        out[:n] *= ramp
+        out[-n:] *= ramp[::-1]
     return out
 
 
+def prepare_speech(x: np.ndarray, rate: int, fade_s: float) -> Measured:
+    """The voice as it goes into the segment: trimmed, faded, and measured."""
+    voice = trim_silence(x, rate)
+    if voice.size:
+        voice = fade(voice, rate, fade_s)
+    return measure(voice, rate)
+
+
 def lay_out(
-    speech: np.ndarray,
+    speech: Measured,
     *,
-    speech_lufs: float,
     intro: Tune | None,
     outro: Tune | None,
     programme: ProgrammeSettings,
     rate: int,
-) -> np.ndarray:
-    """The whole segment as one array, the speech at its own level.
+) -> Measured:
+    """The whole segment, the speech at its own level, with its K-weighted power.
 
     A pause separates two parts, so without a tune there is no pause on that side:
-    a programme without intro starts with the voice.
+    a programme without intro starts with the voice. The power of the whole is
+    joined from its parts rather than filtered again: each part is faded to
+    silence at both ends, and the K-weighting filters forget within milliseconds,
+    so nothing measurable carries across a join.
     """
+    parts: list[Measured] = []
 
-    def tune(part: Tune) -> np.ndarray:
-        gain = undb(speech_lufs - TUNE_UNDER_SPEECH_LU - part.lufs)
-        return fade(part.samples * np.float32(gain), rate, programme.fade_s)
+    def tune(part: Tune) -> None:
+        gain = undb(speech.lufs - TUNE_UNDER_SPEECH_LU - part.lufs)
+        parts.append(measure(fade(part.samples * np.float32(gain), rate, programme.fade_s), rate))
 
-    def pause(seconds: float) -> np.ndarray:
-        return np.zeros(round(seconds * rate), np.float32)
+    def pause(seconds: float) -> None:
+        silence = np.zeros(round(seconds * rate), np.float32)
+        parts.append(Measured(silence, silence, rate))
 
-    parts = []
     if intro is not None:
-        parts += [tune(intro), pause(programme.pause_before_s)]
-    parts.append(fade(speech, rate, programme.fade_s))
+        tune(intro)
+        pause(programme.pause_before_s)
+    parts.append(speech)
     if outro is not None:
-        parts += [pause(programme.pause_after_s), tune(outro)]
-    return np.concatenate(parts).astype(np.float32, copy=False)
+        pause(programme.pause_after_s)
+        tune(outro)
+    return Measured(
+        np.concatenate([part.samples for part in parts], dtype=np.float32),
+        np.concatenate([part.power for part in parts], dtype=np.float32),
+        rate,
+    )

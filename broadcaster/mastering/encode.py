@@ -7,6 +7,7 @@ flushed to disk and renamed to ``<bulletin_id>-<sha256[:12]>.mp3`` in one step.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -82,14 +83,25 @@ def encode_mp3(samples: np.ndarray, *, rate: int, bitrate_kbps: int, dest: Path)
         *("-fflags", "+bitexact", "-flags:a", "+bitexact"),
         *("-f", "mp3", "-y", f"file:{dest.resolve()}"),
     ]
-    data = np.asarray(samples, dtype="<f4").tobytes()
-    try:
-        done = subprocess.run(argv, input=data, capture_output=True, timeout=ENCODE_TIMEOUT_S)
-    except subprocess.TimeoutExpired as exc:
-        raise RenderError(f"MP3 encoding took over {ENCODE_TIMEOUT_S} s") from exc
-    if done.returncode != 0:
-        lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise RenderError(f"MP3 encoding failed: {lines[-1] if lines else 'ffmpeg failed'}")
+    unsent = memoryview(np.ascontiguousarray(samples, dtype="<f4")).cast("B")
+    with (
+        tempfile.TemporaryFile() as errors,
+        # Unbuffered writes of the whole array: run(input=...) feeds a pipe 4 KiB at a time.
+        subprocess.Popen(argv, bufsize=0, stdin=subprocess.PIPE, stderr=errors) as encoder,
+    ):
+        with contextlib.suppress(BrokenPipeError):  # ffmpeg stopped early: its status says why
+            while unsent:
+                unsent = unsent[encoder.stdin.write(unsent) :]
+            encoder.stdin.close()
+        try:
+            status = encoder.wait(timeout=ENCODE_TIMEOUT_S)
+        except subprocess.TimeoutExpired as exc:
+            encoder.kill()
+            raise RenderError(f"MP3 encoding took over {ENCODE_TIMEOUT_S} s") from exc
+        if status != 0:
+            errors.seek(0)
+            lines = errors.read().decode("utf-8", "replace").strip().splitlines()
+            raise RenderError(f"MP3 encoding failed: {lines[-1] if lines else 'ffmpeg failed'}")
 
 
 @functools.cache

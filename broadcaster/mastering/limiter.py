@@ -27,6 +27,7 @@ from broadcaster.mastering.loudness import (
 )
 
 GAIN_BLOCK = 32  # samples that share one gain decision
+UNITY_NOISE = 1e-9  # a gain this close to 1 is 1 (1e-8 dB)
 RAMP_S = 0.010  # the gain falls and recovers over about this
 SETTLED_LU = 0.05
 ROUNDS = 8
@@ -41,7 +42,7 @@ def block_gains(
 
     Held over +-(half + 2) blocks, then averaged over +-half: every block within
     reach of a peak is at or below that peak's need, including the linear
-    interpolation between block starts that :func:`per_sample` does.
+    interpolation between block starts that :func:`apply_gains` does.
     """
     over = peaks > ceiling
     if not over.any():
@@ -52,25 +53,55 @@ def block_gains(
     held = ndimage.minimum_filter1d(need, size=2 * (half + 2) + 1, mode="nearest")
     smooth = ndimage.uniform_filter1d(held, size=half + 1, mode="nearest")
     smooth = ndimage.uniform_filter1d(smooth, size=half + 1, mode="nearest")
+    # The filters' running sums leave rounding noise where nothing is limited;
+    # exactly 1 there lets apply_gains skip those blocks.
+    smooth[np.abs(smooth - 1.0) < UNITY_NOISE] = 1.0
     return np.append(smooth, smooth[-1])
 
 
-def per_sample(ends: np.ndarray, n: int) -> np.ndarray:
-    """Block-start gains interpolated linearly to every sample."""
-    ends = ends.astype(np.float32)
+def apply_gains(x: np.ndarray, ends: np.ndarray) -> None:
+    """Multiply ``x`` in place by the block-start gains, interpolated linearly to every sample.
+
+    Only blocks where the gain moves are touched: most of a programme is far
+    from any peak, and a per-sample gain for all of it costs more than the
+    limiter itself.
+    """
+    moving = np.flatnonzero((ends[:-1] != 1.0) | (ends[1:] != 1.0))
+    if moving.size == 0:
+        return
     ramp = np.arange(GAIN_BLOCK, dtype=np.float32) / GAIN_BLOCK
-    return (ends[:-1, None] + (ends[1:] - ends[:-1])[:, None] * ramp).ravel()[:n]
+    start = ends[moving].astype(np.float32)
+    gains = start[:, None] + (ends[moving + 1].astype(np.float32) - start)[:, None] * ramp
+    whole = len(x) // GAIN_BLOCK  # blocks of full length; the last may be short
+    inside = moving < whole
+    rows = x[: whole * GAIN_BLOCK].reshape(whole, GAIN_BLOCK)
+    rows[moving[inside]] *= gains[inside]
+    if not inside[-1]:
+        x[whole * GAIN_BLOCK :] *= gains[-1, : len(x) - whole * GAIN_BLOCK]
 
 
-def limit(x: np.ndarray, rate: int, ceiling_dbtp: float) -> np.ndarray:
-    """``x`` with every true peak at or under the ceiling."""
+def limit(x: np.ndarray, rate: int, ceiling_dbtp: float, *, in_place: bool = False) -> np.ndarray:
+    """``x`` with every true peak at or under the ceiling (``x`` itself if nothing was over)."""
     ceiling = undb(ceiling_dbtp)
     ends = block_gains(len(x), *oversampled_peaks(x, ceiling), ceiling, rate)
-    return x if ends is None else x * per_sample(ends, len(x))
+    if ends is None:
+        return x
+    out = x if in_place else x.copy()
+    apply_gains(out, ends)
+    return out
 
 
-def normalise(x: np.ndarray, rate: int, *, lufs: float, ceiling_dbtp: float) -> np.ndarray:
+def normalise(
+    x: np.ndarray,
+    rate: int,
+    *,
+    lufs: float,
+    ceiling_dbtp: float,
+    power: np.ndarray | None = None,
+) -> np.ndarray:
     """``x`` at ``lufs`` with every true peak at or under the ceiling.
+
+    ``power`` is x's K-weighted power per sample, when the caller has it already.
 
     Peaks and K-weighted power scale with gain, so both are computed once; a
     round's loudness is the block power times that round's mean squared gain.
@@ -79,12 +110,14 @@ def normalise(x: np.ndarray, rate: int, *, lufs: float, ceiling_dbtp: float) -> 
     """
     n, ceiling = len(x), undb(ceiling_dbtp)
     hops = hop_count(n, rate)
-    power = sum_per(k_power(x, rate), GAIN_BLOCK, -(-n // GAIN_BLOCK))
-    hop_of_block = np.arange(len(power)) * GAIN_BLOCK // hop_length(rate)
+    if power is None:
+        power = k_power(x, rate)
+    block_power = sum_per(power, GAIN_BLOCK, -(-n // GAIN_BLOCK))
+    hop_of_block = np.arange(len(block_power)) * GAIN_BLOCK // hop_length(rate)
     inside = hop_of_block < hops
 
     def loudness(gain_sq: np.ndarray | float) -> float:
-        per_block = (power * gain_sq)[inside]
+        per_block = (block_power * gain_sq)[inside]
         return gated_loudness(np.bincount(hop_of_block[inside], per_block, hops), rate)
 
     measured = loudness(1.0)
@@ -115,8 +148,11 @@ def normalise(x: np.ndarray, rate: int, *, lufs: float, ceiling_dbtp: float) -> 
         gain_db = min(most_db, gain_db + (lufs - got) / _slope(tried))
     _, gain_db, ends = best
     gain = np.float32(undb(gain_db))
-    out = x * gain if ends is None else x * (per_sample(ends, n) * gain)
-    return limit(out, rate, ceiling_dbtp)  # the peaks between samples the rounds did not see
+    out = x * gain
+    if ends is not None:
+        apply_gains(out, ends)
+    # The peaks between samples, which the rounds did not see.
+    return limit(out, rate, ceiling_dbtp, in_place=True)
 
 
 def _slope(tried: list[tuple[float, float]]) -> float:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+from dataclasses import dataclass
 
 import numpy as np
 import pyloudnorm
@@ -60,6 +61,8 @@ def hop_count(n: int, rate: int) -> int:
 
 def k_power(x: np.ndarray, rate: int) -> np.ndarray:
     """Per-sample power of the K-weighted signal: what loudness sums."""
+    if x.size == 0:  # sosfilt cannot filter nothing
+        return np.zeros(0, np.float32)
     weighted = signal.sosfilt(_k_weighting(rate), x)
     return np.square(weighted, out=weighted)
 
@@ -95,8 +98,29 @@ def integrated_loudness(x: np.ndarray, rate: int) -> float:
 
     Same filters, blocks and gates as ``pyloudnorm.Meter(rate).integrated_loudness``.
     """
-    hops = hop_count(len(x), rate)
-    return gated_loudness(sum_per(k_power(x, rate), hop_length(rate), hops), rate)
+    return power_loudness(k_power(x, rate), rate)
+
+
+def power_loudness(power: np.ndarray, rate: int) -> float:
+    """Integrated loudness from the K-weighted power per sample (see :func:`k_power`)."""
+    return gated_loudness(sum_per(power, hop_length(rate), hop_count(len(power), rate)), rate)
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Samples with their K-weighted power: filtered once, then reused by every later step."""
+
+    samples: np.ndarray
+    power: np.ndarray
+    rate: int
+
+    @functools.cached_property
+    def lufs(self) -> float:
+        return power_loudness(self.power, self.rate)
+
+
+def measure(x: np.ndarray, rate: int) -> Measured:
+    return Measured(x, k_power(x, rate), rate)
 
 
 @functools.cache
@@ -138,10 +162,11 @@ def oversampled_peaks(x: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarr
         source, start = np.concatenate([edge, source, edge]), idx
     # One tap at a time over all candidates: plain vector arithmetic, no BLAS threads.
     points = [np.zeros(len(idx), np.float32) for _ in range(OVERSAMPLE - 1)]
+    term = np.empty(len(idx), np.float32)
     for tap, weights in enumerate(between):
-        column = source[start + tap]
+        column = source[tap:][start]  # a view, then one gather: no index arithmetic
         for point, weight in zip(points, weights, strict=True):
-            point += column * weight
+            point += np.multiply(column, weight, out=term)
     peaks = np.abs(x[idx])
     for point in points:
         np.maximum(peaks, np.abs(point), out=peaks)

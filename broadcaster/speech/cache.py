@@ -4,7 +4,7 @@ An entry is the audio file plus a small JSON sidecar holding its size and
 sha256. The sidecar is written last, so it marks a complete entry; reading an
 entry re-checks size and hash (cheap: a few MB), and anything that does not
 match is removed and made again rather than handed to the mastering stage.
-Only fresh audio goes through ffprobe, once, before it enters the cache.
+Only fresh audio is probed, once, before it enters the cache.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from pathlib import Path
 
 from broadcaster.atomic import TEMP_PREFIX
 from broadcaster.errors import AudioError, EngineError
-from broadcaster.probe import probe
+from broadcaster.probe import duration_s
 from broadcaster.speech.base import SpeechEngine, sha256_file, sha256_text
 
 log = logging.getLogger(__name__)
@@ -102,12 +102,12 @@ def _usable_duration(engine: str, path: Path) -> float:
     if not path.exists() or path.stat().st_size == 0:
         raise EngineError(f"{engine}: wrote no audio")
     try:
-        info = probe(path)
+        seconds = duration_s(path)
     except AudioError as exc:
         raise EngineError(f"{engine}: wrote unusable audio ({exc})") from exc
-    if info.duration_s <= 0:
+    if seconds <= 0:
         raise EngineError(f"{engine}: wrote audio of zero length")
-    return info.duration_s
+    return seconds
 
 
 @contextlib.contextmanager

@@ -74,6 +74,7 @@ def _check_wav(path: Path) -> None:
     if not frames:
         raise EngineError("espeak: espeak-ng produced no audio for this text")
     if width == 2:  # espeak-ng writes 16-bit PCM
-        peak = int(np.abs(np.frombuffer(frames, dtype="<i2").astype(np.int32)).max())
+        samples = np.frombuffer(frames, dtype="<i2")
+        peak = max(int(samples.max()), -int(samples.min()))
         if peak < SILENT_PEAK:
             raise EngineError("espeak: espeak-ng produced only silence for this text")

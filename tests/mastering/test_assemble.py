@@ -8,9 +8,15 @@ import numpy as np
 import pytest
 from audio_checks import RATE
 
-from broadcaster.mastering.assemble import TUNE_UNDER_SPEECH_LU, fade, lay_out, trim_silence
-from broadcaster.mastering.decode import Tune, load_tune
-from broadcaster.mastering.loudness import integrated_loudness
+from broadcaster.mastering.assemble import (
+    TUNE_UNDER_SPEECH_LU,
+    fade,
+    lay_out,
+    prepare_speech,
+    trim_silence,
+)
+from broadcaster.mastering.decode import Tune, decode_file, load_tune
+from broadcaster.mastering.loudness import integrated_loudness, measure
 
 pytest_plugins = ["mastering_fixtures"]
 
@@ -72,26 +78,32 @@ def test_fade_of_a_very_short_part_fits_inside_it():
 
 
 def test_layout_puts_pauses_between_parts_only(programme_settings):
-    speech = _tone(2.0)
+    speech = measure(_tone(2.0), RATE)
     tune = Tune(_tone(1.0), integrated_loudness(_tone(1.0), RATE))
-    lufs = integrated_loudness(speech, RATE)
-    full = lay_out(
-        speech, speech_lufs=lufs, intro=tune, outro=tune, programme=programme_settings, rate=RATE
-    )
-    assert len(full) == int((1.0 + 0.8 + 2.0 + 1.0 + 1.0) * RATE)
+    full = lay_out(speech, intro=tune, outro=tune, programme=programme_settings, rate=RATE)
+    assert len(full.samples) == int((1.0 + 0.8 + 2.0 + 1.0 + 1.0) * RATE)
     bare = dataclasses.replace(programme_settings, intro=None, outro=None)
-    alone = lay_out(speech, speech_lufs=lufs, intro=None, outro=None, programme=bare, rate=RATE)
-    assert len(alone) == len(speech)
+    alone = lay_out(speech, intro=None, outro=None, programme=bare, rate=RATE)
+    assert len(alone.samples) == len(speech.samples)
 
 
 def test_tunes_sit_just_under_the_voice(programme_settings):
-    speech = _tone(3.0, level=0.01)  # a very quiet voice
+    speech = measure(_tone(3.0, level=0.01), RATE)  # a very quiet voice
     intro = load_tune(programme_settings.intro, RATE)  # a full-level tune
-    lufs = integrated_loudness(speech, RATE)
-    segment = lay_out(
-        speech, speech_lufs=lufs, intro=intro, outro=None, programme=programme_settings, rate=RATE
-    )
-    tune_part = segment[: len(intro.samples)]
+    segment = lay_out(speech, intro=intro, outro=None, programme=programme_settings, rate=RATE)
+    tune_part = segment.samples[: len(intro.samples)]
     assert integrated_loudness(tune_part, RATE) == pytest.approx(
-        lufs - TUNE_UNDER_SPEECH_LU, abs=0.1
+        speech.lufs - TUNE_UNDER_SPEECH_LU, abs=0.1
     )
+
+
+@pytest.mark.parametrize("pause_s", [0.0, 0.8], ids=["no pauses", "default pauses"])
+def test_joined_loudness_is_the_loudness_of_the_whole(programme_settings, espeak_wav, pause_s):
+    """Normalisation trusts the power joined from the parts: it must measure like the whole."""
+    programme = dataclasses.replace(
+        programme_settings, pause_before_s=pause_s, pause_after_s=pause_s
+    )
+    speech = prepare_speech(decode_file(espeak_wav, RATE), RATE, programme.fade_s)
+    intro, outro = load_tune(programme.intro, RATE), load_tune(programme.outro, RATE)
+    whole = lay_out(speech, intro=intro, outro=outro, programme=programme, rate=RATE)
+    assert whole.lufs == pytest.approx(integrated_loudness(whole.samples, RATE), abs=0.01)
