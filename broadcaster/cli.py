@@ -8,6 +8,7 @@ nothing else catches them. Account commands live in ``cli_users``.
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import sys
 from collections.abc import Sequence
@@ -16,8 +17,6 @@ from pathlib import Path
 import click
 
 from broadcaster import airplan, approval, plan_report
-from broadcaster import doctor as doctor_checks
-from broadcaster import render as render_stage
 from broadcaster.cli_support import (
     BroadcasterGroup,
     LazyRuntime,
@@ -113,6 +112,10 @@ def spoken(lazy: LazyRuntime, ids: Sequence[str]) -> None:
 @pass_runtime
 def render(lazy: LazyRuntime, engine: str | None, only: Sequence[str], jobs: int | None) -> None:
     """Render bulletins into mastered MP3s in the data directory, with a manifest."""
+    # Imported here, like doctor's checks: numpy and scipy cost every other command
+    # (the panel's process above all) some 70 MB.
+    from broadcaster import render as render_stage
+
     runtime = lazy.get(**({"speech.engines": [engine]} if engine else {}))
     library = runtime.library()
     bulletins = library.select(only) if only else list(library)
@@ -303,6 +306,11 @@ def serve(lazy: LazyRuntime, host: str, port: int) -> None:
     from web import create_app
 
     app = create_app({"BROADCASTER_RUNTIME": lazy.get()})
+    # What is loaded by now (code, settings, the app) lasts as long as the process: keep
+    # it out of full garbage collections, which would otherwise walk it again every few
+    # pages (some 40 ms each on a small server).
+    gc.collect()
+    gc.freeze()
     click.echo(f"panel on http://{host}:{port}/ (Ctrl+C stops)")
     waitress.serve(app, host=host, port=port, threads=8)
 
@@ -311,6 +319,8 @@ def serve(lazy: LazyRuntime, host: str, port: int) -> None:
 @pass_runtime
 def doctor(lazy: LazyRuntime) -> None:
     """Check ffmpeg, espeak-ng and its voices, the gTTS endpoint and the data directory."""
+    from broadcaster import doctor as doctor_checks
+
     checks = doctor_checks.run_checks(lazy.get().settings)
     rows = [(c.name, c.status.value, c.detail) for c in checks]
     click.echo(format_table(("check", "status", "detail"), rows))

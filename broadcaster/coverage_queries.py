@@ -7,6 +7,11 @@ counts and last dates are aggregated in the database; only superseded ids
 queries as a set to leave out. Tests hold these queries to the pure functions
 on the same entries.
 
+The network-wide figures here read the log itself: the panel takes them from the
+log's running totals instead (:mod:`broadcaster.coverage_summary`), which falls
+back to these where the totals cannot answer. Listing entries is in
+:mod:`broadcaster.coverage_entries`.
+
 Each query is shaped for the indexes on ``airings`` (see benchmarks/panel_reports.py):
 station-bound queries test the outcome inside their aggregates so that SQLite
 reads the stations' own index entries, and network-wide counts over time use an
@@ -18,7 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
-from collections.abc import Collection, Iterator, Mapping, Sequence
+from collections.abc import Collection, Sequence
+from typing import NamedTuple
 
 from sqlalchemy import (
     Engine,
@@ -29,7 +35,6 @@ from sqlalchemy import (
     distinct,
     func,
     inspect,
-    literal_column,
     or_,
     select,
     text,
@@ -37,7 +42,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql.elements import ColumnElement
 
-from broadcaster.airlog import Airing, Outcome, Source
+from broadcaster.airlog import Outcome
 from broadcaster.coverage_report import (
     FORMS,
     Bucket,
@@ -51,31 +56,68 @@ from broadcaster.coverage_report import (
 from broadcaster.db import UTCDateTime, airings
 
 a = airings.c
-STREAM_BATCH = 2000  # rows fetched at a time when streaming the log
-AIRING_COLUMNS = [
-    "id",
-    "station_id",
-    "bulletin_id",
-    "form",
-    "render_sha256",
-    "scheduled_at",
-    "started_at",
-    "ended_at",
-    "outcome",
-    "late",
-    "reason",
-    "source",
-    "recorded_by",
-    "recorded_at",
-    "corrects",
-]
 
 
-def corrections(engine: Engine) -> dict[int, int]:
+class Superseded(dict):
+    """Superseded entry id -> the correction that stands instead (see supersessions).
+
+    It keeps the superseded entries themselves once read (superseded_entries): one
+    page takes them out of several figures, and an entry never changes.
+    """
+
+    def __init__(self, pairs=()) -> None:
+        super().__init__(pairs)
+        self.entries: list[Gone] | None = None
+
+
+def corrections(engine: Engine) -> Superseded:
     """Superseded entry id -> the correction that stands instead (see supersessions)."""
     query = select(a.id, a.corrects).where(a.corrects.is_not(None))
     with engine.connect() as connection:
-        return supersessions(connection.execute(query))
+        return Superseded(supersessions(connection.execute(query)))
+
+
+class Gone(NamedTuple):
+    """A superseded entry, as a count that took it in needs it to take it out again
+    (a tuple: a page reads thousands of them)."""
+
+    station_id: str
+    form: int | None
+    outcome: Outcome
+    started_at: dt.datetime | None
+    at: dt.datetime  # its place in time: start, else scheduled, else recorded
+    form_aired: bool  # an airing of one of the forms with a start: what coverage counts
+
+    @classmethod
+    def of(cls, station_id, form, outcome: str, started_at, at) -> Gone:
+        aired = outcome == Outcome.AIRED and started_at is not None and form in FORMS
+        return cls(station_id, form, Outcome(outcome), started_at, at, aired)
+
+
+def superseded_entries(connection, engine: Engine, superseded: Collection[int]) -> list[Gone]:
+    """The superseded entries, read by id (corrections are rare: a few rows), once for
+    a :class:`Superseded`."""
+    known = getattr(superseded, "entries", None)
+    if known is not None:
+        return known
+    if not superseded:
+        return []
+    query = select(
+        a.station_id,
+        a.form,
+        a.outcome,
+        raw_text(a.started_at),
+        raw_text(a.scheduled_at),
+        raw_text(a.recorded_at),
+    ).where(id_in(engine, superseded))
+    found = []
+    for station_id, form, outcome, started, scheduled, recorded in connection.execute(query):
+        started = utc(started)
+        at = started or utc(scheduled) or utc(recorded)
+        found.append(Gone.of(station_id, form, outcome, started, at))
+    if isinstance(superseded, Superseded):
+        superseded.entries = found
+    return found
 
 
 @functools.lru_cache(maxsize=16)
@@ -99,11 +141,11 @@ def utc(value: str | dt.datetime | None) -> dt.datetime | None:
     return value.replace(tzinfo=dt.UTC)
 
 
-def _raw(expression: ColumnElement) -> ColumnElement:
+def raw_text(expression: ColumnElement) -> ColumnElement:
     return type_coerce(expression, String)
 
 
-def _form_aired_in(since: dt.datetime | None, until: dt.datetime) -> list[ColumnElement]:
+def form_aired_in(since: dt.datetime | None, until: dt.datetime) -> list[ColumnElement]:
     """An airing of one of the forms, started in [since, until): what the matrix counts."""
     clauses = [
         a.outcome == Outcome.AIRED.value,
@@ -125,15 +167,15 @@ def _placed_branches(period: Period) -> list[ColumnElement]:
     ]
 
 
-def _placed_in(period: Period) -> ColumnElement:
+def placed_in(period: Period) -> ColumnElement:
     return or_(*_placed_branches(period))
 
 
-def _not_superseded(engine: Engine, superseded: Collection[int]) -> list[ColumnElement]:
-    return [_id_in(engine, superseded, negate=True)] if superseded else []
+def not_superseded(engine: Engine, superseded: Collection[int]) -> list[ColumnElement]:
+    return [id_in(engine, superseded, negate=True)] if superseded else []
 
 
-def _id_in(engine: Engine, ids: Collection[int], *, negate: bool = False) -> ColumnElement:
+def id_in(engine: Engine, ids: Collection[int], *, negate: bool = False) -> ColumnElement:
     ordered = sorted(ids)
     if engine.dialect.name == "sqlite":  # one parameter, however many ids
         operator, name = ("NOT IN", "excluded_ids") if negate else ("IN", "included_ids")
@@ -159,14 +201,14 @@ def cells(
             a.station_id,
             a.form,
             func.count(case((aired, 1))),
-            _raw(func.min(case((aired, a.started_at)))),
-            _raw(func.max(case((aired, a.started_at)))),
+            raw_text(func.min(case((aired, a.started_at)))),
+            raw_text(func.max(case((aired, a.started_at)))),
         )
         .where(
             a.form.between(FORMS[0], FORMS[-1]),
             a.started_at >= period.since,
             a.started_at < period.until,
-            *_not_superseded(engine, superseded),
+            *not_superseded(engine, superseded),
         )
         .group_by(a.station_id, a.form)
     )
@@ -201,8 +243,8 @@ def forms_aired(
         query = (
             select(a.station_id, func.count(distinct(a.form)))
             .where(
-                *_form_aired_in(since, until),
-                *_not_superseded(engine, superseded),
+                *form_aired_in(since, until),
+                *not_superseded(engine, superseded),
                 a.station_id.in_(list(station_ids)),
             )
             .group_by(a.station_id)
@@ -246,7 +288,7 @@ def aired_stations(
     query = (
         select(a.station_id)
         .distinct()
-        .where(*_form_aired_in(since, until), *_not_superseded(engine, superseded))
+        .where(*form_aired_in(since, until), *not_superseded(engine, superseded))
     )
     with engine.connect() as connection:
         return set(connection.execute(query).scalars()) & set(station_ids)
@@ -269,28 +311,20 @@ def aired_per_bucket(
             counted = []
             for bar in bars:
                 low, high = bucket_bounds(bar, zone)
-                query = select(func.count()).select_from(airings).where(*_form_aired_in(low, high))
+                query = select(func.count()).select_from(airings).where(*form_aired_in(low, high))
                 counted.append(Bucket(bar.first, bar.last, connection.execute(query).scalar_one()))
         else:
             minute = func.substr(a.started_at, 1, 16)  # SQLite keeps times as ISO text, UTC
             query = (
-                select(minute, func.count()).where(*_form_aired_in(since, until)).group_by(minute)
+                select(minute, func.count()).where(*form_aired_in(since, until)).group_by(minute)
             )
             per_minute = [
                 (dt.datetime.fromisoformat(text_minute).replace(tzinfo=dt.UTC), count)
                 for text_minute, count in connection.execute(query)
             ]
             counted = tally(bars, per_minute, zone)
-        if not superseded:
-            return counted
-        # read by id (a handful of rows), then keep what the bars counted
-        gone = select(a.outcome, a.form, a.started_at).where(_id_in(engine, superseded))
-        times = [
-            started
-            for outcome, form, started in connection.execute(gone)
-            if outcome == Outcome.AIRED and form in FORMS and started is not None
-        ]
-    return count_into(counted, times, zone, sign=-1)
+        gone = superseded_entries(connection, engine, superseded)
+    return count_into(counted, [g.started_at for g in gone if g.form_aired], zone, sign=-1)
 
 
 def outcome_counts(
@@ -303,7 +337,7 @@ def outcome_counts(
     """
     values = [o.value for o in outcomes]
     split = has_time_index(engine) or engine.dialect.name != "sqlite"
-    conditions = _placed_branches(period) if split else [_placed_in(period)]
+    conditions = _placed_branches(period) if split else [placed_in(period)]
     found = dict.fromkeys(outcomes, 0)
     with engine.connect() as connection:
         for condition in conditions:
@@ -314,41 +348,10 @@ def outcome_counts(
             )
             for outcome, count in connection.execute(query):
                 found[Outcome(outcome)] += count
-        if superseded:  # read by id (a handful of rows), then take out what was counted
-            gone = select(a.outcome, a.started_at, a.scheduled_at, a.recorded_at).where(
-                _id_in(engine, superseded), a.outcome.in_(values)
-            )
-            for outcome, started, scheduled, recorded in connection.execute(gone):
-                if (started or scheduled or recorded) in period:
-                    found[Outcome(outcome)] -= 1
+        for gone in superseded_entries(connection, engine, superseded):
+            if gone.outcome in found and gone.at in period:
+                found[gone.outcome] -= 1
     return found
-
-
-def latest(
-    engine: Engine,
-    period: Period,
-    superseded: Collection[int],
-    outcomes: Sequence[Outcome],
-    limit: int,
-) -> list[Airing]:
-    """Entries of these outcomes placed in the period, the last recorded first.
-
-    Read backwards in recording order, so the read ends after ``limit`` finds;
-    ordering by time would sort every missed airing of the period first.
-    """
-    plain_outcome = a.outcome.concat("")  # an expression: no index on outcome tempts SQLite
-    query = (
-        select(airings)
-        .where(
-            plain_outcome.in_([o.value for o in outcomes]),
-            _placed_in(period),
-            *_not_superseded(engine, superseded),
-        )
-        .order_by(a.id.desc())
-        .limit(limit)
-    )
-    with engine.connect() as connection:
-        return [airing_from(row) for row in connection.execute(query).mappings()]
 
 
 def last_aired(
@@ -359,53 +362,14 @@ def last_aired(
         return {}
     aired = a.outcome == Outcome.AIRED.value
     query = (
-        select(a.station_id, _raw(func.max(case((aired, a.started_at)))))
+        select(a.station_id, raw_text(func.max(case((aired, a.started_at)))))
         .where(
             a.station_id.in_(sorted(station_ids)),
             a.form.between(FORMS[0], FORMS[-1]),
             a.started_at < before,
-            *_not_superseded(engine, superseded),
+            *not_superseded(engine, superseded),
         )
         .group_by(a.station_id)
     )
     with engine.connect() as connection:
         return {sid: utc(last) for sid, last in connection.execute(query) if last is not None}
-
-
-def station_entries(engine: Engine, station_id: str, period: Period) -> list[Airing]:
-    """Every entry of one station placed in the period, superseded ones included."""
-    query = select(airings).where(a.station_id == station_id, _placed_in(period)).order_by(a.id)
-    with engine.connect() as connection:
-        return [airing_from(row) for row in connection.execute(query).mappings()]
-
-
-def has_entries(engine: Engine, station_id: str) -> bool:
-    query = select(literal_column("1")).where(a.station_id == station_id).limit(1)
-    with engine.connect() as connection:
-        return connection.execute(query).first() is not None
-
-
-def stream(engine: Engine, period: Period, station_id: str | None = None) -> Iterator[Mapping]:
-    """Entries placed in the period (one station or all), in recording order, streamed:
-    memory stays flat whatever the size of the log.
-
-    Times come back raw (read them with :func:`utc`): a million rows through the
-    generic DateTime type cost more than writing the CSV itself.
-    """
-    columns = [
-        _raw(column).label(column.name) if isinstance(column.type, UTCDateTime) else column
-        for column in airings.columns
-    ]
-    query = select(*columns).where(_placed_in(period)).order_by(a.id)
-    if station_id is not None:
-        query = query.where(a.station_id == station_id)
-    with engine.connect() as connection:
-        result = connection.execution_options(stream_results=True, yield_per=STREAM_BATCH)
-        yield from result.execute(query).mappings()
-
-
-def airing_from(row: Mapping) -> Airing:
-    values = {name: row[name] for name in AIRING_COLUMNS}
-    values["outcome"] = Outcome(values["outcome"])
-    values["source"] = Source(values["source"])
-    return Airing(**values)

@@ -5,8 +5,10 @@ may point ``database_url`` elsewhere. Times are stored in UTC and come back as
 aware datetimes: no airing shifts because a server runs in another zone.
 
 The airing log is evidence that a commune informed its residents, so it is
-append-only in the database itself (triggers refuse UPDATE and DELETE): a
-correction is a new entry that names the one it corrects.
+append-only in the database itself (triggers refuse UPDATE, DELETE and REPLACE):
+a correction is a new entry that names the one it corrects. On SQLite the same
+statement that appends an entry adds it to the running totals the reports read
+(:mod:`broadcaster.airlog_rollup`).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.types import TypeDecorator
+
+from broadcaster import airlog_rollup
 
 
 class UTCDateTime(TypeDecorator):
@@ -155,9 +159,17 @@ _APPEND_ONLY = [
        BEGIN SELECT RAISE(ABORT, 'the airing log is append-only: record a correction'); END""",
     """CREATE TRIGGER IF NOT EXISTS airings_no_delete BEFORE DELETE ON airings
        BEGIN SELECT RAISE(ABORT, 'the airing log is append-only: nothing is deleted'); END""",
+    # INSERT OR REPLACE deletes the row it replaces without firing delete triggers
+    # (unless recursive_triggers is on, which no client promises): refuse it up front.
+    """CREATE TRIGGER IF NOT EXISTS airings_no_replace BEFORE INSERT ON airings
+       WHEN EXISTS (SELECT 1 FROM airings WHERE id = NEW.id)
+       BEGIN SELECT RAISE(ABORT, 'the airing log is append-only: nothing is replaced'); END""",
     """CREATE TRIGGER IF NOT EXISTS audit_no_update BEFORE UPDATE ON audit
        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
     """CREATE TRIGGER IF NOT EXISTS audit_no_delete BEFORE DELETE ON audit
+       BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
+    """CREATE TRIGGER IF NOT EXISTS audit_no_replace BEFORE INSERT ON audit
+       WHEN EXISTS (SELECT 1 FROM audit WHERE id = NEW.id)
        BEGIN SELECT RAISE(ABORT, 'the audit trail is append-only'); END""",
 ]
 
@@ -175,6 +187,7 @@ def connect(url: str) -> Engine:
         with engine.begin() as connection:
             for statement in _APPEND_ONLY:
                 connection.execute(text(statement))
+        airlog_rollup.install(engine)
     return engine
 
 

@@ -76,11 +76,22 @@ def load_file(path: Path) -> Located:
 _scalar_loader = yaml.SafeLoader("")
 
 
+def _scalar(node: yaml.Node) -> Any:
+    """A scalar's value. The loader remembers every node it constructed (to share
+    repeated objects within one document): forget this one, or every file ever read
+    would stay in memory, nodes and all (and one it failed on, in another list)."""
+    try:
+        return _scalar_loader.construct_object(node, deep=True)
+    finally:
+        _scalar_loader.constructed_objects.pop(node, None)
+        _scalar_loader.recursive_objects.pop(node, None)
+
+
 def _construct(node: yaml.Node, path: KeyPath, located: Located) -> Any:
     if isinstance(node, yaml.MappingNode):
         result: dict[str, Any] = {}
         for key_node, value_node in node.value:
-            key = str(_scalar_loader.construct_object(key_node, deep=True))
+            key = str(_scalar(key_node))
             key_path = (*path, key)
             if key in result:
                 located.problems.append(
@@ -97,7 +108,7 @@ def _construct(node: yaml.Node, path: KeyPath, located: Located) -> Any:
             items.append(_construct(item, item_path, located))
         return items
     try:
-        return _scalar_loader.construct_object(node, deep=True)
+        return _scalar(node)
     except (ValueError, yaml.constructor.ConstructorError):
         # An impossible timestamp such as 2023-13-01 looks like a date to the
         # resolver; keep the text so the field's validator can name it.

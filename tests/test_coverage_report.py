@@ -10,6 +10,7 @@ import zoneinfo
 import pytest
 
 from broadcaster import airlog, db
+from broadcaster import coverage_entries as entries
 from broadcaster import coverage_queries as queries
 from broadcaster.airlog import Airing, Outcome, Source
 from broadcaster.coverage_report import (
@@ -404,7 +405,7 @@ def test_sql_aggregates_agree_with_the_rules(engine):
         outcome: sum(1 for line in placed if line.airing.outcome is outcome)
         for outcome in (Outcome.MISSED, Outcome.FAILED)
     }
-    latest = queries.latest(engine, NOVEMBER, superseded, (Outcome.MISSED,), 5)
+    latest = entries.latest(engine, NOVEMBER, superseded, (Outcome.MISSED,), 5)
     missed = sorted(
         (line.airing.id for line in placed if line.airing.outcome is Outcome.MISSED), reverse=True
     )
@@ -413,7 +414,7 @@ def test_sql_aggregates_agree_with_the_rules(engine):
     for station_id in ("co-am", "tam-cuong", "huyen"):
         mine = [a for a in log if a.station_id == station_id]
         assert evidence(
-            queries.station_entries(engine, station_id, NOVEMBER), NOVEMBER, superseded
+            entries.station_entries(engine, station_id, NOVEMBER), NOVEMBER, superseded
         ) == evidence(mine, NOVEMBER, superseded)
 
 
@@ -438,12 +439,12 @@ def test_sql_finds_recent_and_last_airings(engine):
         )
         == last
     )
-    assert queries.has_entries(engine, "co-am") and not queries.has_entries(engine, "nowhere")
+    assert entries.has_entries(engine, "co-am") and not entries.has_entries(engine, "nowhere")
 
 
 def test_streaming_the_log_reads_every_placed_entry_once(engine):
     log = seed(engine, 150)
-    rows = list(queries.stream(engine, NOVEMBER))
+    rows = list(entries.stream(engine, NOVEMBER))
     by_id = {a.id: a for a in log}
     assert all(queries.utc(row["started_at"]) == by_id[row["id"]].started_at for row in rows)
     assert all(queries.utc(row["recorded_at"]) == by_id[row["id"]].recorded_at for row in rows)
@@ -451,5 +452,5 @@ def test_streaming_the_log_reads_every_placed_entry_once(engine):
     assert streamed == sorted(
         a.id for a in log if NOVEMBER.since <= (a.started_at or a.scheduled_at) < NOVEMBER.until
     )
-    one = [row["station_id"] for row in queries.stream(engine, NOVEMBER, "co-am")]
+    one = [row["station_id"] for row in entries.stream(engine, NOVEMBER, "co-am")]
     assert one and set(one) == {"co-am"}

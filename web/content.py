@@ -28,7 +28,6 @@ from broadcaster.bulletins import MAX_BODY_CHARS
 from broadcaster.errors import AudioError, LibraryError, ToolMissing
 from broadcaster.manifest import renders_dir
 from broadcaster.normalize import normalize
-from broadcaster.speech import check_recording
 from web import content_jobs
 from web import content_state as states
 from web import content_text as text
@@ -273,6 +272,8 @@ def decide(bulletin_id: str):
 @bp.post("/<bulletin_id>/recording")
 @requires("content.upload")
 def upload(bulletin_id: str):
+    from broadcaster import speech  # numpy: loaded by the first upload, not by every page
+
     rt = runtime()
     load_bulletin(bulletin_id)
     limit_mb = rt.settings.panel.upload_limit_mb
@@ -293,7 +294,7 @@ def upload(bulletin_id: str):
         if not _copy_limited(sent.stream, staged, limit):
             editing.discard_staging(staged)
             return bulletin_page(bulletin_id, status=413, errors=[too_big])
-        info = check_recording(staged)
+        info = speech.check_recording(staged)
         editing.store_recording(library_dir, bulletin_id, staged, ext)
     except (AudioError, ToolMissing) as exc:
         editing.discard_staging(staged)

@@ -15,13 +15,16 @@ import threading
 from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
 from broadcaster.errors import BroadcasterError, LibraryError
-from broadcaster.render import Outcome, render_library
 from broadcaster.runtime import Runtime
 from web.content_text import fmt_seconds, problems_text
+
+if TYPE_CHECKING:  # rendering pulls in numpy and scipy: loaded by the first render only
+    from broadcaster.render import Outcome
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +91,8 @@ class JobBoard:
 
 
 def _run(job: Job, runtime: Runtime, today: dt.date) -> None:
+    from broadcaster.render import render_library
+
     job.state, job.message = RUNNING, "Đang dựng âm thanh…"
     try:
         # Read afresh: the text may have been edited while the job waited.

@@ -13,7 +13,6 @@ from broadcaster.errors import LibraryError
 from broadcaster.manifest import RenderRecord, renders_dir
 from broadcaster.normalize import normalize
 from broadcaster.runtime import Runtime
-from broadcaster.speech import build_engines
 from web import content_state as states
 from web import content_text as text
 from web.content_jobs import board
@@ -67,6 +66,8 @@ def _form_from(bulletin: Bulletin, path: Path) -> dict[str, str]:
 
 def _voices(rt: Runtime, current: str | None) -> list[tuple[str, str]]:
     """The voices the configured engines offer (and the bulletin's own, if it is another)."""
+    from broadcaster.speech import build_engines  # numpy: loaded when a page needs it
+
     names: list[str] = []
     for engine in build_engines(rt.settings.speech):
         names += [v for v in engine.voices if v not in names]

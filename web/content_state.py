@@ -21,7 +21,6 @@ from broadcaster.bulletins import Bulletin
 from broadcaster.config import Settings
 from broadcaster.manifest import RenderRecord
 from broadcaster.normalize import Lexicon
-from broadcaster.render import plan_jobs
 
 # Audit actions that make someone the author of what a bulletin says: its text, or
 # the announcer's recording that replaces the synthetic voice.
@@ -89,6 +88,10 @@ def library_states(
     today: dt.date,
 ) -> list[BulletinState]:
     """Each bulletin's state; the render key comes from the render stage's own planning."""
+    # The render stage brings numpy and scipy: loaded by the first content page, so
+    # that a process serving only reports and exports never holds them.
+    from broadcaster.render import plan_jobs
+
     states = []
     for job in plan_jobs(list(bulletins), settings, lexicon):
         record = renders.get(job.bulletin.id)

@@ -4,7 +4,10 @@
 time, missed and failed airings and stations gone quiet; ``/reports/station/ID``
 is one commune's printable airing record; ``/reports/export/*.csv`` hand the
 same data to Excel. The rules (periods, corrections, what counts) are in
-:mod:`broadcaster.coverage_report`, the SQL in :mod:`broadcaster.coverage_queries`.
+:mod:`broadcaster.coverage_report`; the network-wide figures come from the log's
+running totals (:mod:`broadcaster.coverage_summary`), entries and per-station
+cells from the log itself (:mod:`broadcaster.coverage_entries`,
+:mod:`broadcaster.coverage_queries`).
 """
 
 from __future__ import annotations
@@ -24,7 +27,9 @@ from flask import (
 )
 
 from broadcaster import accounts
+from broadcaster import coverage_entries as entries
 from broadcaster import coverage_queries as queries
+from broadcaster import coverage_summary as figures
 from broadcaster.airlog import Outcome
 from broadcaster.coverage_report import (
     FORMS,
@@ -148,7 +153,7 @@ def _coverage(engine, sched, chosen, superseded, query: str, *, only_gaps: bool,
     """The summary over every station and the matrix rows of one page."""
     network = sched.network
     every = [s.id for s in network.stations]
-    forms_by_station = queries.forms_aired(engine, chosen.since, chosen.until, superseded, every)
+    forms_by_station = figures.forms_aired(engine, chosen.since, chosen.until, superseded, every)
     stations = list(search(network.stations, query)) if query else list(network.stations)
     if only_gaps:
         stations = [s for s in stations if forms_by_station.get(s.id, 0) < len(FORMS)]
@@ -172,12 +177,12 @@ def _coverage(engine, sched, chosen, superseded, query: str, *, only_gaps: bool,
 def _activity(engine, sched, chosen, superseded) -> dict:
     """Airings over time, and the missed and failed ones."""
     step, bars = buckets(chosen)
-    bars = queries.aired_per_bucket(engine, bars, sched.network.zone, superseded)
+    bars = figures.aired_per_bucket(engine, bars, sched.network.zone, superseded)
     return {
         "chart": chart(bars, step),
         "aired_total": sum(bar.count for bar in bars),
-        "problem_counts": queries.outcome_counts(engine, chosen, superseded, PROBLEM_OUTCOMES),
-        "problems": queries.latest(engine, chosen, superseded, PROBLEM_OUTCOMES, PROBLEMS_SHOWN),
+        "problem_counts": figures.outcome_counts(engine, chosen, superseded, PROBLEM_OUTCOMES),
+        "problems": entries.latest(engine, chosen, superseded, PROBLEM_OUTCOMES, PROBLEMS_SHOWN),
         "names": {s.id: s.name for s in sched.network.stations},
     }
 
@@ -188,10 +193,10 @@ def _quiet(engine, sched, superseded, days: int) -> dict:
     until = now()
     since = until - dt.timedelta(days=days)
     every = [s.id for s in network.stations]
-    aired = queries.aired_stations(engine, since, until, superseded, every)
+    aired = figures.aired_stations(engine, since, until, superseded, every)
     quiet = quiet_stations(network.stations, aired, since, until, network.zone, sched.campaigns)
     shown = quiet[:QUIET_SHOWN]
-    last = queries.last_aired(engine, {q.station_id for q in shown}, until, superseded)
+    last = figures.last_aired(engine, {q.station_id for q in shown}, until, superseded)
     return {
         "quiet": [dataclasses.replace(q, last_aired=last.get(q.station_id)) for q in shown],
         "quiet_total": len(quiet),
@@ -210,13 +215,13 @@ def station(station_id: str):
         name = sched.network.get(station_id).name
         current = True
     except KeyError:
-        if not queries.has_entries(runtime().engine, station_id):
+        if not entries.has_entries(runtime().engine, station_id):
             abort(404)
         name, current = station_id, False  # a station since removed: its record stays
     chosen = period(sched)
     engine = runtime().engine
     superseded = queries.corrections(engine)
-    lines = evidence(queries.station_entries(engine, station_id, chosen), chosen, superseded)
+    lines = evidence(entries.station_entries(engine, station_id, chosen), chosen, superseded)
     summary = form_summary(lines)
     people = {user.username: user.full_name for user in accounts.list_users(engine)}
     outcomes = {outcome: 0 for outcome in Outcome}
@@ -258,13 +263,13 @@ def export_airings():
     if (
         station_id is not None
         and station_id not in names
-        and not queries.has_entries(engine, station_id)
+        and not entries.has_entries(engine, station_id)
     ):
         abort(404)
     superseded = queries.corrections(engine)
     zone = sched.network.zone
     rows = export.airing_rows(
-        queries.stream(engine, chosen, station_id),
+        entries.stream(engine, chosen, station_id),
         zone=zone,
         station_names=names,
         titles=sched.bulletin_titles,
