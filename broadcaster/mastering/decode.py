@@ -1,7 +1,7 @@
 """Audio in: any audio file, as mono float32 samples at the mastering rate.
 
 What libsndfile reads (WAV, FLAC, OGG, MP3: every engine's output and our own
-MP3s) is decoded in-process and resampled with a polyphase filter; anything
+MP3s) is decoded in-process and resampled with libsoxr; anything
 else (a phone's M4A, say) goes through ffmpeg, which decodes, down-mixes and
 resamples in one run and hands raw float32 through a pipe. Either way nothing
 is clipped on the way: values above full scale survive until the limiter.
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import soundfile
-from scipy import signal
+import soxr
 
 from broadcaster.errors import AudioError, path_label
 from broadcaster.mastering.loudness import ABSOLUTE_GATE_LUFS, integrated_loudness
@@ -53,8 +53,7 @@ def _read_in_process(path: Path, rate: int) -> np.ndarray | None:
         return None
     samples = frames.mean(axis=1, dtype=np.float32) if frames.shape[1] > 1 else frames[:, 0]
     if source_rate != rate and samples.size:
-        common = math.gcd(rate, source_rate)
-        samples = signal.resample_poly(samples, rate // common, source_rate // common)
+        samples = soxr.resample(samples, source_rate, rate)  # SoX's resampler, "HQ"
     return np.ascontiguousarray(samples, dtype=np.float32)
 
 

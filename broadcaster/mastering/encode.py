@@ -84,24 +84,23 @@ def encode_mp3(samples: np.ndarray, *, rate: int, bitrate_kbps: int, dest: Path)
         *("-f", "mp3", "-y", f"file:{dest.resolve()}"),
     ]
     unsent = memoryview(np.ascontiguousarray(samples, dtype="<f4")).cast("B")
-    with (
-        tempfile.TemporaryFile() as errors,
-        # Unbuffered writes of the whole array: run(input=...) feeds a pipe 4 KiB at a time.
-        subprocess.Popen(argv, bufsize=0, stdin=subprocess.PIPE, stderr=errors) as encoder,
-    ):
+    # Unbuffered writes of the whole array (run(input=...) feeds a pipe 4 KiB at a
+    # time). "-v error" keeps stderr to a line or two, so it cannot fill its pipe
+    # while we write; reading it to the end is how we learn, at once, that ffmpeg is done.
+    with subprocess.Popen(
+        argv, bufsize=0, stdin=subprocess.PIPE, stderr=subprocess.PIPE
+    ) as encoder:
         with contextlib.suppress(BrokenPipeError):  # ffmpeg stopped early: its status says why
             while unsent:
                 unsent = unsent[encoder.stdin.write(unsent) :]
-            encoder.stdin.close()
-        try:
-            status = encoder.wait(timeout=ENCODE_TIMEOUT_S)
+        try:  # closes stdin, reads stderr to its end, then reaps ffmpeg
+            _, errors = encoder.communicate(timeout=ENCODE_TIMEOUT_S)
         except subprocess.TimeoutExpired as exc:
             encoder.kill()
             raise RenderError(f"MP3 encoding took over {ENCODE_TIMEOUT_S} s") from exc
-        if status != 0:
-            errors.seek(0)
-            lines = errors.read().decode("utf-8", "replace").strip().splitlines()
-            raise RenderError(f"MP3 encoding failed: {lines[-1] if lines else 'ffmpeg failed'}")
+    if encoder.returncode != 0:
+        lines = errors.decode("utf-8", "replace").strip().splitlines()
+        raise RenderError(f"MP3 encoding failed: {lines[-1] if lines else 'ffmpeg failed'}")
 
 
 @functools.cache
