@@ -25,6 +25,9 @@ ENV_PREFIX = "BROADCASTER_"
 CONFIG_ENV = "BROADCASTER_CONFIG"
 LOCAL_CONFIG = Path("broadcaster.yaml")
 KNOWN_ENGINES = ("gtts", "espeak")
+# Northern, Central, Southern. Here rather than in the engine, so that checking a
+# config does not load the speech stage (numpy, gTTS) into every process.
+ESPEAK_VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 
@@ -344,10 +347,8 @@ def _check_values(settings: Settings, layers: list[_Layer], problems: list[Probl
         if engine not in KNOWN_ENGINES:
             known = ", ".join(KNOWN_ENGINES)
             bad(("speech", "engines"), f"unknown speech engine '{engine}' (known: {known})")
-    from broadcaster.speech.espeak import VOICES as espeak_voices  # the engine owns its list
-
-    if speech.espeak.voice not in espeak_voices:
-        known = ", ".join(espeak_voices)
+    if speech.espeak.voice not in ESPEAK_VOICES:
+        known = ", ".join(ESPEAK_VOICES)
         bad(
             ("speech", "espeak", "voice"),
             f"unknown espeak-ng voice '{speech.espeak.voice}' ({known})",

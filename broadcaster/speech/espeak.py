@@ -12,12 +12,12 @@ from pathlib import Path
 
 import numpy as np
 
+from broadcaster.config import ESPEAK_VOICES as VOICES
 from broadcaster.config import EspeakSettings
 from broadcaster.errors import EngineError
 from broadcaster.probe import require_tool
 from broadcaster.speech.base import unknown_voice
 
-VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")  # Northern, Central, Southern
 TIMEOUT_S = 120  # a 3000-character bulletin takes well under a second
 SILENT_PEAK = 33  # of 32767: below -60 dBFS nothing was said
 
