@@ -99,14 +99,6 @@ def index():
     )
 
 
-@bp.get("/audit")
-@requires("audit.view")
-def audit_trail():
-    target = request.args.get("target", "").strip() or None
-    entries = audit.recent(runtime().engine, limit=300, target=target)
-    return render_template("content/audit.html", entries=entries, target=target)
-
-
 # ---------------------------------------------------------------- one bulletin
 
 

@@ -502,7 +502,7 @@ def test_the_audit_trail_names_who_did_what(as_role, panel_runtime):
     sha = current(panel_runtime, "mo-dau").sha256
     reviewer.post("/content/mo-dau/decision", {"verdict": "approve", "sha256": sha})
 
-    page = reviewer.get("/content/audit").get_data(as_text=True)
+    page = reviewer.get("/audit/").get_data(as_text=True)
 
     rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", page, re.S)
     assert ("30/11/2026 08:00", "canbo2", "duyệt") in rows
@@ -555,3 +555,14 @@ def test_a_post_without_csrf_token_is_rejected(app, staff, library_copy):
     response = staff.client.post("/content/preview", json={"body": "gọi 113"})
     assert response.status_code == 400
     assert (library_copy / "mo-dau.yaml").read_bytes() == before
+
+
+def test_a_bulletin_named_audit_opens_like_any_other(staff, library_copy):
+    """Panel pages of their own live outside /content, so no bulletin id is shadowed."""
+    (library_copy / "audit.yaml").write_text(
+        TINY.replace("id: tin-thu", "id: audit").replace("Tin thử", "Kiểm toán viên giả"),
+        encoding="utf-8",
+    )
+    page = staff.get("/content/audit")
+    assert page.status_code == 200
+    assert "Kiểm toán viên giả" in page.get_data(as_text=True)

@@ -1,0 +1,32 @@
+"""The audit trail: who edited, rendered, uploaded, approved, rejected or alerted, and when.
+
+An area of its own at /audit: under /content its address would be a bulletin's.
+"""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+
+from broadcaster import audit
+from web import content_text as text
+from web.context import runtime
+from web.permissions import requires
+
+bp = Blueprint("audit", __name__, url_prefix="/audit")
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    zone = runtime().settings.zone
+    return {
+        "fmt_time": lambda moment: text.fmt_time(moment, zone),
+        "action_label": lambda action: text.ACTION_LABELS.get(action, action),
+    }
+
+
+@bp.get("/")
+@requires("audit.view")
+def trail():
+    target = request.args.get("target", "").strip() or None
+    entries = audit.recent(runtime().engine, limit=300, target=target)
+    return render_template("audit/trail.html", entries=entries, target=target)
