@@ -155,25 +155,47 @@ def export_calendar(
     return write_calendar(station, items, path, zone=network.zone, campaigns=campaigns)
 
 
+@dataclass(frozen=True)
+class Outlook:
+    """A campaign's forecast from a day on, as far as the horizon."""
+
+    campaign: Campaign  # as configured
+    first: dt.date | None  # the days forecast; None: the campaign starts beyond the horizon
+    last: dt.date | None
+    forecast: Forecast | None
+
+
 def forecast_from(
-    runtime: Runtime, day: dt.date, *, horizon_days: int | None = None
-) -> list[tuple[Campaign, Forecast]]:
-    """Coverage forecasts for every campaign running on ``day`` or starting later."""
+    runtime: Runtime,
+    day: dt.date,
+    *,
+    horizon_days: int | None = None,
+    schedule: tuple[Network, tuple[Campaign, ...]] | None = None,
+) -> list[Outlook]:
+    """Coverage forecasts for every campaign running on ``day`` or starting later.
+
+    Each campaign is forecast from ``day`` (its earlier windows are history, which
+    the airing log and the reports answer) to its end or the horizon. Starting on
+    ``day`` matters as much as ending early: a standing campaign begun years ago
+    would otherwise "miss" every window before the history the planner reads.
+    ``schedule`` (network, campaigns) saves loading them again.
+    """
     found = airable(runtime.library(), runtime.renders(), runtime.engine)
     if not found.segments:
         raise NothingApproved()
-    network, campaigns = load_network_and_campaigns(runtime)
+    network, campaigns = schedule or load_network_and_campaigns(runtime)
     past = history(runtime.engine, network.zone, day)
-    forecasts = []
+    horizon_end = day + dt.timedelta(days=horizon_days - 1) if horizon_days else None
+    outlooks = []
     for campaign in campaigns:
         if campaign.end < day:
             continue
-        # Only windows from today on are a forecast; earlier ones are history,
-        # which the airing log and the reports already answer.
-        ahead = dataclasses.replace(campaign, start=max(campaign.start, day))
-        if horizon_days is not None:
-            ahead = dataclasses.replace(
-                ahead, end=min(ahead.end, ahead.start + dt.timedelta(days=horizon_days - 1))
-            )
-        forecasts.append((ahead, forecast(ahead, network, found.segments, past)))
-    return forecasts
+        first = max(campaign.start, day)
+        last = campaign.end if horizon_end is None else min(campaign.end, horizon_end)
+        if first > last:
+            outlooks.append(Outlook(campaign, None, None, None))
+            continue
+        window = dataclasses.replace(campaign, start=first, end=last)
+        result = forecast(window, network, found.segments, past, start=first)
+        outlooks.append(Outlook(campaign, first, last, result))
+    return outlooks

@@ -199,7 +199,7 @@ def approve(
     type=click.IntRange(1, 3660),
     default=90,
     show_default=True,
-    help="With --check: forecast this many days of each campaign at most.",
+    help="With --check: forecast this many days from the date at most.",
 )
 @pass_runtime
 def plan(
@@ -259,8 +259,14 @@ def ics(lazy, station_id: str, day: dt.datetime | None, days: int, output: Path 
     click.echo(f"calendar for {station_id}, {first} + {days} days: {path}")
 
 
-def _print_forecasts(forecasts) -> None:
-    for campaign, result in forecasts:
+def _print_forecasts(outlooks) -> None:
+    for outlook in outlooks:
+        campaign, result = outlook.campaign, outlook.forecast
+        goal = f"every form {campaign.coverage.times}x per {campaign.coverage.days} days"
+        header = f"{campaign.id} ({campaign.start}..{campaign.end}, {goal})"
+        if result is None:
+            click.echo(f"{header}: starts after the horizon")
+            continue
         verdict = (
             "goal met"
             if result.met
@@ -269,10 +275,7 @@ def _print_forecasts(forecasts) -> None:
                 f"{len(result.unavailable)} forms without approved audio"
             )
         )
-        click.echo(
-            f"{campaign.id} ({campaign.start}..{campaign.end}, every form "
-            f"{campaign.coverage.times}x per {campaign.coverage.days} days): {verdict}"
-        )
+        click.echo(f"{header}, forecast {outlook.first}..{outlook.last}: {verdict}")
         for miss in result.misses:
             click.echo(f"  {miss}")
         for topic in result.unavailable:

@@ -169,3 +169,13 @@ def test_playlists_before_planning_is_a_clear_error(run_cli, rendered):
     result = run_cli("playlists", "--date", "2030-01-07")
     assert result.exit_code == 1
     assert "nothing is planned on 2030-01-07: plan the day first" in result.output
+
+
+def test_check_forecasts_from_the_date_up_to_the_horizon(run_cli, rendered):
+    run_cli("approve", "--all")
+    result = run_cli("plan", "--date", str(MONDAY), "--check", "--horizon", "1")
+    assert result.exit_code == 0, result.output
+    assert "thuong-xuyen (2024-01-01..2030-12-31" in result.output
+    assert "forecast 2026-11-30..2026-11-30" in result.output
+    assert "cao-diem-tet-2027 (2026-12-01..2027-02-28, every form" in result.output
+    assert "starts after the horizon" in result.output

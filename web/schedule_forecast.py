@@ -1,19 +1,18 @@
 """The coverage forecast page: will each campaign's goal be met, over a horizon we can afford.
 
-:func:`broadcaster.airplan.forecast_from` plans a campaign to its last day; a standing
-campaign runs for years. The page forecasts at most ``HORIZON_DAYS`` days from today.
+A standing campaign runs for years: the page forecasts at most ``HORIZON_DAYS`` days
+from today, through :func:`broadcaster.airplan.forecast_from` like ``plan --check``.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 
 from broadcaster import airplan
 from broadcaster.bulletins import Kind
 from broadcaster.planning.campaigns import Campaign
-from broadcaster.planning.coverage import Forecast, Miss, forecast
+from broadcaster.planning.coverage import Forecast, Miss
 from broadcaster.runtime import Runtime
 from web import schedule_text as text
 from web.schedule_data import Schedule
@@ -55,36 +54,23 @@ class ForecastPage:
 
 
 def forecasts(rt: Runtime, sched: Schedule, today: dt.date) -> ForecastPage:
-    """:func:`broadcaster.airplan.forecast_from`, over at most ``HORIZON_DAYS`` days from today.
-
-    Each campaign is forecast on a copy running from today to the horizon at the latest.
-    Starting the copy today matters as much as ending it early: on the campaign itself,
-    the goal's windows start on its first day, and a standing campaign begun in 2024
-    would "miss" every window before the history the planner reads (120 days).
-    """
-    horizon_end = today + dt.timedelta(days=HORIZON_DAYS - 1)
-    page = ForecastPage(today, horizon_end)
-    library = rt.library()
-    found = airplan.airable(library, rt.renders(), rt.engine)
-    if not found.segments:
-        raise airplan.NothingApproved()
-    past = airplan.history(rt.engine, sched.network.zone, today)
-    topics = _Topics.of(library)
-    for campaign in sched.campaigns:
-        if campaign.end < today:
+    """:func:`broadcaster.airplan.forecast_from` over ``HORIZON_DAYS`` days, as rows to show."""
+    outlooks = airplan.forecast_from(
+        rt, today, horizon_days=HORIZON_DAYS, schedule=(sched.network, sched.campaigns)
+    )
+    topics = _Topics.of(rt.library())
+    page = ForecastPage(today, today + dt.timedelta(days=HORIZON_DAYS - 1))
+    for outlook in outlooks:
+        result = outlook.forecast
+        if result is None:
+            page.campaigns.append(CampaignForecast(outlook.campaign, None, None))
             continue
-        first, last = max(campaign.start, today), min(campaign.end, horizon_end)
-        if first > last:
-            page.campaigns.append(CampaignForecast(campaign, None, None))
-            continue
-        window = dataclasses.replace(campaign, start=first, end=last)
-        result = forecast(window, sched.network, found.segments, past, start=first)
         rows = [_miss_row(m, sched.names, topics) for m in result.misses]
         page.campaigns.append(
             CampaignForecast(
-                campaign,
-                first,
-                last,
+                outlook.campaign,
+                outlook.first,
+                outlook.last,
                 result,
                 tuple(rows[:MISSES_SHOWN]),
                 max(len(rows) - MISSES_SHOWN, 0),
