@@ -9,6 +9,7 @@ takes its place in the manifest.
 from __future__ import annotations
 
 import dataclasses
+import fcntl
 import hashlib
 import json
 from dataclasses import dataclass
@@ -72,6 +73,22 @@ def save_manifest(data_dir: Path, records: dict[str, RenderRecord]) -> Path:
     }
     write_text_atomic(path, json.dumps(document, ensure_ascii=False, indent=2) + "\n")
     return path
+
+
+def update_manifest(data_dir: Path, renders: dict[str, RenderRecord]) -> Path:
+    """Put ``renders`` into the manifest on disk, keeping every other entry.
+
+    The command line and the panel may render at the same time, each starting
+    from the manifest it read then: reading it again under an exclusive lock,
+    just before writing, keeps what the other one rendered meanwhile.
+    """
+    lock = renders_dir(data_dir) / ".manifest.lock"
+    lock.parent.mkdir(parents=True, exist_ok=True)
+    with lock.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
+        records = load_manifest(data_dir)
+        records.update(renders)
+        return save_manifest(data_dir, records)
 
 
 def file_sha256(path: Path) -> str:

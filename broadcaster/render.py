@@ -29,7 +29,7 @@ from broadcaster.manifest import (
     is_intact,
     load_manifest,
     renders_dir,
-    save_manifest,
+    update_manifest,
 )
 from broadcaster.mastering import Tags, master
 from broadcaster.mastering.encode import codec_gain_db
@@ -156,7 +156,7 @@ def render_library(
     progress: Callable[[Outcome], None] | None = None,
     today: dt.date | None = None,
 ) -> RenderReport:
-    """Render what changed, keep what did not, and rewrite the manifest once at the end."""
+    """Render what changed, keep what did not, and update the manifest once at the end."""
     data_dir = settings.data_dir
     _check_assets(settings)
     records = load_manifest(data_dir)
@@ -203,10 +203,8 @@ def render_library(
                     if progress:
                         progress(outcome)
 
-    for outcome in outcomes:
-        if outcome.record is not None:
-            records[outcome.bulletin_id] = outcome.record
-    manifest = save_manifest(data_dir, records)
+    made = {o.bulletin_id: o.record for o in outcomes if o.status == "rendered"}
+    manifest = update_manifest(data_dir, made)
     order = {job.bulletin.id: index for index, job in enumerate(jobs)}
     outcomes.sort(key=lambda o: order[o.bulletin_id])
     return RenderReport(tuple(outcomes), manifest)

@@ -217,3 +217,16 @@ def test_a_render_made_offline_stays_current_under_the_default_engine_order(
     assert [o.status for o in again.outcomes] == ["unchanged", "unchanged"]
     assert again.synthesis_calls == 0
     assert [o.record for o in again.outcomes] == [o.record for o in first.outcomes]
+
+
+def test_two_renders_at_once_keep_each_others_audio_in_the_manifest(offline, small_library):
+    """The panel renders one bulletin while the command line renders another."""
+    library = load_library(small_library)
+    sim, otp = library.get("sim"), library.get("otp")
+    lexicon = Lexicon.load()
+
+    def meanwhile(_outcome) -> None:  # runs after the first render read the manifest
+        render_library([otp], settings=offline, lexicon=lexicon, workers=1)
+
+    render_library([sim], settings=offline, lexicon=lexicon, workers=1, progress=meanwhile)
+    assert set(load_manifest(offline.data_dir)) == {"sim", "otp"}
