@@ -24,7 +24,7 @@ from broadcaster.planning.campaigns import Campaign, active_campaign, load_sched
 from broadcaster.planning.coverage import Forecast, forecast
 from broadcaster.planning.planner import Aired, DayPlan, Segment, plan_day
 from broadcaster.planning.stations import Network
-from broadcaster.planstore import items_from_plan, load_plan, save_plan
+from broadcaster.planstore import items_from_plan, load_plan, save_plan, withdraw_render
 from broadcaster.playlists import write_calendar, write_day
 from broadcaster.runtime import Runtime
 
@@ -133,6 +133,18 @@ def publish_playlists(runtime: Runtime, day: dt.date, *, zips: bool = True) -> l
         campaigns=campaigns,
         zips=zips,
     )
+
+
+def withdraw(runtime: Runtime, sha256: str, *, now: dt.datetime) -> list[dt.date]:
+    """Rejected audio never airs again: out of every plan after ``now``, playlists rewritten.
+
+    The playout daemon reads the stored plan at each item's time, so it follows.
+    Returns the days whose plans changed.
+    """
+    days = withdraw_render(runtime.engine, sha256, after=now)
+    for day in days:
+        publish_playlists(runtime, day)
+    return days
 
 
 def export_calendar(

@@ -185,6 +185,11 @@ def approve(
             f"{verdict.value} {bulletin_id}: {record.sha256[:12]}, "
             f"{record.engine}/{record.voice}{marks}, {record.duration_s:.1f} s"
         )
+        if reject:
+            days = airplan.withdraw(runtime, record.sha256, now=now)
+            if days:
+                listed = ", ".join(str(day) for day in days)
+                click.echo(f"  taken out of the plans of {listed}; re-plan to fill the gap")
 
 
 @cli.command()

@@ -119,3 +119,17 @@ def item_from_row(row, zone: dt.tzinfo) -> StoredItem:
         title=row["title"],
         form=row["form"],
     )
+
+
+def withdraw_render(engine: Engine, sha256: str, *, after: dt.datetime) -> list[dt.date]:
+    """Take every airing of this audio planned after ``after`` out of the stored plans.
+
+    For audio whose approval was withdrawn: what already aired stays in the plan it
+    aired from; the rest of each slot plays on without it. Returns the days changed.
+    """
+    chosen = (plan_items.c.render_sha256 == sha256) & (plan_items.c.starts_at > after)
+    with engine.begin() as connection:
+        days = connection.execute(select(plan_items.c.day).where(chosen).distinct()).scalars()
+        changed = sorted(dt.date.fromisoformat(day) for day in days)
+        connection.execute(delete(plan_items).where(chosen))
+    return changed

@@ -179,3 +179,14 @@ def test_check_forecasts_from_the_date_up_to_the_horizon(run_cli, rendered):
     assert "forecast 2026-11-30..2026-11-30" in result.output
     assert "cao-diem-tet-2027 (2026-12-01..2027-02-28, every form" in result.output
     assert "starts after the horizon" in result.output
+
+
+def test_rejecting_planned_audio_takes_it_out_of_the_plan(run_cli, rendered, engine):
+    run_cli("approve", "--all")
+    run_cli("plan", "--date", str(MONDAY))
+    assert "mo-dau" in {item.bulletin_id for item in stored(engine, MONDAY)}
+    result = run_cli("approve", "mo-dau", "--reject", "--comment", "sai số điện thoại")
+    assert result.exit_code == 0, result.output
+    assert f"taken out of the plans of {MONDAY}" in result.output
+    left = stored(engine, MONDAY)
+    assert left and "mo-dau" not in {item.bulletin_id for item in left}

@@ -23,9 +23,9 @@ from flask import (
     url_for,
 )
 
-from broadcaster import approval, audit, editing
+from broadcaster import airplan, approval, audit, editing
 from broadcaster.bulletins import MAX_BODY_CHARS
-from broadcaster.errors import AudioError, LibraryError, ToolMissing
+from broadcaster.errors import AudioError, BroadcasterError, LibraryError, ToolMissing
 from broadcaster.manifest import renders_dir
 from broadcaster.normalize import normalize
 from web import content_jobs
@@ -255,7 +255,27 @@ def decide(bulletin_id: str):
     )
     said = "Đã duyệt" if action == "approve" else "Đã từ chối"
     flash(f"{said} bản âm thanh {record.sha256[:12]}.", "ok")
+    if verdict is approval.Verdict.REJECTED:
+        _withdraw_from_plans(bulletin_id, record.sha256)
     return redirect(url_for(".bulletin", bulletin_id=bulletin_id))
+
+
+def _withdraw_from_plans(bulletin_id: str, sha256: str) -> None:
+    rt = runtime()
+    try:
+        days = airplan.withdraw(rt, sha256, now=now())
+    except BroadcasterError as error:
+        # The plans no longer hold it; only their playlists could not be written again.
+        flash(f"Chưa xuất lại được danh sách phát sau khi rút bản âm thanh: {error}", "error")
+        return
+    if days:
+        listed = ", ".join(text.fmt_date(day) for day in days)
+        _audit("withdraw", bulletin_id, f"âm thanh {sha256[:12]}: {listed}")
+        flash(
+            f"Đã rút bản âm thanh này khỏi kế hoạch phát ngày {listed}. "
+            "Lập lại kế hoạch nếu muốn lấp chỗ trống.",
+            "ok",
+        )
 
 
 # ---------------------------------------------------------------- announcer recordings

@@ -35,6 +35,7 @@ ACTION_LABELS = {
     "upload": "bản ghi phát thanh viên",
     "approve": "duyệt",
     "reject": "từ chối",
+    "withdraw": "rút khỏi kế hoạch phát",
     "login": "đăng nhập",
 }
 

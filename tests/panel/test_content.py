@@ -18,10 +18,13 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from broadcaster import approval, audit
+from broadcaster import airplan, approval, audit
 from broadcaster.bulletins import load_library
 from broadcaster.manifest import load_manifest, save_manifest
+from broadcaster.planstore import load_plan
 from broadcaster.runtime import build_runtime
+
+from .conftest import NOW
 
 TINY = """\
 id: tin-thu
@@ -566,3 +569,35 @@ def test_a_bulletin_named_audit_opens_like_any_other(staff, library_copy):
     page = staff.get("/content/audit")
     assert page.status_code == 200
     assert "Kiểm toán viên giả" in page.get_data(as_text=True)
+
+
+def test_rejected_audio_is_taken_out_of_every_plan_from_now_on(staff, panel_runtime):
+    """Planned, then found wrong: it must not air again, but what aired stays on record."""
+    rt = panel_runtime
+    for record in rt.renders().values():
+        approval.decide(rt.engine, record, verdict=approval.Verdict.APPROVED, by="canbo2", now=NOW)
+    today, tomorrow = NOW.date(), NOW.date() + dt.timedelta(days=1)
+    airplan.plan_range(rt, today, 2, now=NOW)
+    for day in (today, tomorrow):
+        airplan.publish_playlists(rt, day, zips=False)
+    zone = NOW.tzinfo
+    opening = rt.renders()["mo-dau"]
+
+    def openings(day):
+        return [i.starts_at for i in load_plan(rt.engine, day, zone) if i.bulletin_id == "mo-dau"]
+
+    assert any(t < NOW for t in openings(today)) and any(t > NOW for t in openings(today))
+
+    response = staff.post(
+        "/content/mo-dau/decision",
+        {"verdict": "reject", "sha256": opening.sha256, "comment": "Sai số đường dây nóng"},
+        follow_redirects=True,
+    )
+
+    html = response.get_data(as_text=True)
+    assert "Đã rút bản âm thanh này khỏi kế hoạch phát ngày 30/11/2026, 01/12/2026" in html
+    assert openings(today) and all(t < NOW for t in openings(today))  # the 6:00 one aired
+    assert openings(tomorrow) == []
+    playlist = rt.settings.data_dir / "playlists" / str(tomorrow) / "co-am" / "playlist.m3u8"
+    assert opening.file not in playlist.read_text(encoding="utf-8")
+    assert ("withdraw", "mo-dau") in [(e.action, e.target) for e in audit.recent(rt.engine)]
