@@ -214,7 +214,7 @@ def placements_on(
     zone = network.zone
     start = dt.datetime.combine(day, dt.time.min, zone)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, zone)
-    raised = alerts_raised(engine, start - ALERT_REACH, end)
+    raised = alerts_raised(engine, start - ALERT_REACH, end, standing_only=True)
     if not raised:
         return [], {}
     first = min(a.raised_at.astimezone(zone).date() for a in raised)

@@ -133,21 +133,41 @@ def raise_alert(
 
 
 def pending_alerts(engine: Engine, station_id: str, after_id: int = 0) -> list[Alert]:
-    """Alerts for ``station_id`` newer than ``after_id``, oldest first."""
+    """Alerts for ``station_id`` newer than ``after_id`` whose audio still stands approved,
+    oldest first."""
     mine = exists().where(
         alert_stations.c.alert_id == alerts.c.id, alert_stations.c.station_id == station_id
     )
-    return _read(engine, alerts.c.id > after_id, or_(alerts.c.all_stations, mine))
+    return _read(engine, alerts.c.id > after_id, or_(alerts.c.all_stations, mine), _standing())
 
 
 def alerts_raised(
-    engine: Engine, since: dt.datetime, until: dt.datetime | None = None
+    engine: Engine,
+    since: dt.datetime,
+    until: dt.datetime | None = None,
+    *,
+    standing_only: bool = False,
 ) -> list[Alert]:
-    """Every alert raised in [since, until), oldest first."""
+    """Every alert raised in [since, until), oldest first; with ``standing_only``, only
+    those whose audio is still approved (a rejection withdraws an alert from the air)."""
     conditions = [alerts.c.raised_at >= since]
     if until is not None:
         conditions.append(alerts.c.raised_at < until)
+    if standing_only:
+        conditions.append(_standing())
     return _read(engine, *conditions)
+
+
+def _standing():
+    """SQL: the latest decision on the alert's audio is an approval."""
+    latest = (
+        select(approvals.c.decision)
+        .where(approvals.c.render_sha256 == alerts.c.render_sha256)
+        .order_by(approvals.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
+    return latest == "approved"
 
 
 def _read(engine: Engine, *conditions) -> list[Alert]:

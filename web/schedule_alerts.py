@@ -33,7 +33,7 @@ def banner_alerts(
 ) -> list[BannerAlert]:
     """Alerts of the last day: those concerning ``station_id``, or all (``None``)."""
     zone = rt.settings.zone
-    raised = alerts_raised(rt.engine, now - alert_plan.ALERT_REACH)
+    raised = alerts_raised(rt.engine, now - alert_plan.ALERT_REACH, standing_only=True)
     if station_id is not None:
         raised = [a for a in raised if a.concerns(station_id)]
     if not raised:

@@ -436,3 +436,21 @@ def test_placing_alerts_pushes_bulletins_out_keeps_the_closing_and_is_idempotent
     assert made[0].dropped == (F02,)
     again, _ = alert_plan.place(TODAY, placed, [placement], {1: raised})
     assert again == placed
+
+
+def test_rejecting_an_alerts_audio_withdraws_the_alert(staff, as_role, panel_runtime):
+    approve(panel_runtime)
+    airplan.plan_range(panel_runtime, TODAY, 1, now=NOW)
+    zone = panel_runtime.settings.zone
+    page(staff.post("/schedule/alert", {"bulletin_id": F14, "stations": ["co-am"]}), 302)
+    sha = panel_runtime.renders()[F14].sha256
+
+    verdict = {"verdict": "reject", "sha256": sha, "comment": "Nhầm số điện thoại"}
+    page(as_role("canbo2").post(f"/content/{F14}/decision", verdict), 302)
+    page(staff.post("/schedule/plan", {"date": TODAY.isoformat(), "days": "1"}), 302)
+
+    co_am = load_plan(panel_runtime.engine, TODAY, zone, "co-am")
+    assert [i for i in co_am if i.priority == "khan_cap"] == []  # not placed again
+    assert pending_alerts(panel_runtime.engine, "co-am") == []  # the daemon will not cue it
+    operator = page(as_role("xa-co-am").get("/", follow_redirects=True))
+    assert banners(operator) == []
