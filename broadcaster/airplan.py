@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -142,8 +143,12 @@ def withdraw(runtime: Runtime, sha256: str, *, now: dt.datetime) -> list[dt.date
     Returns the days whose plans changed.
     """
     days = withdraw_render(runtime.engine, sha256, after=now)
+    zone = runtime.settings.zone
     for day in days:
-        publish_playlists(runtime, day)
+        if load_plan(runtime.engine, day, zone):
+            publish_playlists(runtime, day)
+        else:  # nothing left to air that day: no folder may still offer the audio
+            shutil.rmtree(playlists_dir(runtime) / day.isoformat(), ignore_errors=True)
     return days
 
 

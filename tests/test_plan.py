@@ -190,3 +190,15 @@ def test_rejecting_planned_audio_takes_it_out_of_the_plan(run_cli, rendered, eng
     assert f"taken out of the plans of {MONDAY}" in result.output
     left = stored(engine, MONDAY)
     assert left and "mo-dau" not in {item.bulletin_id for item in left}
+
+
+def test_rejecting_the_only_planned_audio_leaves_no_playlist_offering_it(run_cli, rendered, engine):
+    f07 = "f07-gia-danh-cong-ty-tai-chinh-ngan-hang"
+    run_cli("approve", f07)
+    run_cli("plan", "--date", str(MONDAY))
+    run_cli("playlists", "--date", str(MONDAY), "--no-zips")
+    assert (rendered / "playlists" / str(MONDAY)).is_dir()
+    result = run_cli("approve", f07, "--reject")
+    assert result.exit_code == 0, result.output
+    assert stored(engine, MONDAY) == []
+    assert not (rendered / "playlists" / str(MONDAY)).exists()
