@@ -26,6 +26,7 @@ from broadcaster.cli_support import (
 )
 from broadcaster.cli_users import user
 from broadcaster.normalize import normalize as normalize_text
+from broadcaster.playlists import prune_days
 
 
 @click.group(cls=BroadcasterGroup)
@@ -240,12 +241,23 @@ def plan(
 )
 @pass_runtime
 def playlists(lazy: LazyRuntime, day: dt.datetime | None, zips: bool) -> None:
-    """Write each station's numbered files, playlist.m3u8, printable schedule and zip."""
+    """Write each station's numbered files, playlist.m3u8, printable schedule and zip.
+
+    Day folders older than ``playlists.keep_days`` are removed (the plans stay).
+    """
     runtime = lazy.get()
     chosen = day.date() if day else dt.datetime.now(runtime.settings.zone).date()
     folders = airplan.publish_playlists(runtime, chosen, zips=zips)
     root = airplan.playlists_dir(runtime) / chosen.isoformat()
     click.echo(f"{len(folders)} station playlists for {chosen} in {root}")
+    today = dt.datetime.now(runtime.settings.zone).date()
+    keep = runtime.settings.playlists.keep_days
+    # Counted back from today, or from the day just written if that is older.
+    removed = prune_days(airplan.playlists_dir(runtime), min(today, chosen), keep)
+    if removed:
+        click.echo(
+            f"removed {len(removed)} day folders older than {keep} days: {', '.join(removed)}"
+        )
 
 
 @cli.command()

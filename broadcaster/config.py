@@ -87,6 +87,11 @@ class PlayoutSettings:
 
 
 @dataclass(frozen=True)
+class PlaylistSettings:
+    keep_days: int  # published day folders kept, today included; older ones are removed
+
+
+@dataclass(frozen=True)
 class PanelSettings:
     four_eyes: bool  # whoever last edited a bulletin cannot approve it
     upload_limit_mb: int  # announcer recordings
@@ -104,6 +109,7 @@ class Settings:
     programmes: Mapping[str, ProgrammeSettings]
     schedule: ScheduleSettings
     playout: PlayoutSettings
+    playlists: PlaylistSettings
     panel: PanelSettings
 
     @property
@@ -375,6 +381,8 @@ def _check_values(settings: Settings, layers: list[_Layer], problems: list[Probl
         bad(("playout", "player"), "'playout.player' must contain {file} where the file goes")
     if settings.playout.grace_s < 0:
         bad(("playout", "grace_s"), "'playout.grace_s' cannot be negative")
+    if settings.playlists.keep_days < 1:
+        bad(("playlists", "keep_days"), "'playlists.keep_days' must be at least 1 (today)")
     if "default" not in settings.programmes:
         bad(("programmes",), "a programme named 'default' is needed")
     for name, programme in settings.programmes.items():

@@ -202,3 +202,17 @@ def test_rejecting_the_only_planned_audio_leaves_no_playlist_offering_it(run_cli
     assert result.exit_code == 0, result.output
     assert stored(engine, MONDAY) == []
     assert not (rendered / "playlists" / str(MONDAY)).exists()
+
+
+def test_playlists_command_removes_day_folders_past_keep_days(run_cli, rendered):
+    run_cli("approve", "--all")
+    run_cli("plan", "--date", str(MONDAY))
+    old = rendered / "playlists" / "2026-01-05" / "co-am"
+    old.mkdir(parents=True)
+    (rendered / "playlists" / "calendars").mkdir()
+    result = run_cli("playlists", "--date", str(MONDAY), "--no-zips")
+    assert result.exit_code == 0, result.output
+    assert "removed 1 day folders older than 7 days: 2026-01-05" in result.output
+    assert not old.parent.exists()
+    assert (rendered / "playlists" / "calendars").is_dir()
+    assert (rendered / "playlists" / str(MONDAY) / "co-am" / "playlist.m3u8").is_file()
