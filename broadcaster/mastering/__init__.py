@@ -5,7 +5,8 @@ padding, wrap it in the programme's tune and sting, normalise loudness
 (ITU-R BS.1770) under a true-peak limiter, encode, then decode the MP3 and
 measure it again, because the encoder shifts peaks. A file that misses the
 target is corrected once; if it still misses, nothing is written and
-RenderError says why. ffmpeg is only used at the two edges (decode, encode).
+RenderError says why. Decoding is in-process (libsndfile, ffmpeg for the formats
+it lacks); ffmpeg's LAME encodes.
 """
 
 from __future__ import annotations
