@@ -29,7 +29,8 @@ def trim_silence(x: np.ndarray, rate: int) -> np.ndarray:
     if x.size == 0:
         return x
     frame = max(1, round(TRIM_FRAME_S * rate))
-    peaks = np.maximum.reduceat(np.abs(x), np.arange(0, len(x), frame))
+    starts = np.arange(0, len(x), frame)
+    peaks = np.maximum(np.maximum.reduceat(x, starts), -np.minimum.reduceat(x, starts))
     loudest = float(peaks.max())
     if loudest == 0.0:
         return x[:0]

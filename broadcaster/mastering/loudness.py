@@ -179,7 +179,7 @@ def true_peak(x: np.ndarray) -> float:
     The method of BS.1770-4 Annex 2, with a longer interpolator than its example
     filter, which reads up to 0.2 dB low between samples.
     """
-    sample_peak = float(np.max(np.abs(x))) if x.size else 0.0
+    sample_peak = max(float(x.max()), -float(x.min())) if x.size else 0.0  # no |x| array
     if sample_peak == 0.0:
         return 0.0
     _, peaks = oversampled_peaks(x, sample_peak)
