@@ -22,6 +22,7 @@ from broadcaster.mastering.loudness import (
     hop_length,
     k_power,
     oversampled_peaks,
+    reaching,
     sum_per,
     undb,
 )
@@ -123,7 +124,6 @@ def normalise(
     measured = loudness(1.0)
     if measured == -math.inf:
         return x
-    magnitude = np.abs(x)  # sample peaks stand in for true peaks during the rounds
     gain_db, scanned_db = lufs - measured, -math.inf
     most_db = gain_db + MAX_REGAIN_DB
     tried: list[tuple[float, float]] = []
@@ -131,8 +131,9 @@ def normalise(
     for _ in range(ROUNDS):
         if gain_db > scanned_db:  # the peaks more gain could push over
             scanned_db = gain_db + RESCAN_DB
-            idx = np.flatnonzero(magnitude >= ceiling / undb(scanned_db))
-            peaks = magnitude[idx]
+            # Sample peaks stand in for true peaks during the rounds.
+            idx = np.flatnonzero(reaching(x, ceiling / undb(scanned_db)))
+            peaks = np.abs(x[idx])
         gain = undb(gain_db)
         ends = block_gains(n, idx, peaks * np.float32(gain), ceiling, rate)
         if ends is None:  # nothing to limit: the loudness is exact

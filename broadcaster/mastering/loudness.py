@@ -123,6 +123,13 @@ def measure(x: np.ndarray, rate: int) -> Measured:
     return Measured(x, k_power(x, rate), rate)
 
 
+def reaching(x: np.ndarray, level: float) -> np.ndarray:
+    """Where |x| >= ``level``, as a mask, without building |x| (a pass over memory saved)."""
+    mask = x >= level
+    mask |= x <= -level
+    return mask
+
+
 @functools.cache
 def _phases() -> tuple[np.ndarray, float]:
     """The 4x interpolator as a (fraction, tap) matrix for fractions 1/4, 2/4, 3/4.
@@ -148,7 +155,7 @@ def oversampled_peaks(x: np.ndarray, floor: float) -> tuple[np.ndarray, np.ndarr
     """
     between, reach = _phases()
     side = len(between) // 2
-    hot = np.abs(x) >= floor / reach
+    hot = reaching(x, floor / reach)
     if not hot.any():
         return np.empty(0, np.int64), np.empty(0, np.float32)
     near = hot.copy()  # sample n is interpolated from x[n - side .. n + side]
