@@ -45,6 +45,8 @@ _DATE_CONTEXT = re.compile(
     rf"đầu|qua|lúc){SP}*$"
 )
 _MONTH_WRITTEN = re.compile(rf"(?<!\w)(?i:tháng){SP}*:?{SP}*$")
+# "giảm 1/3.", "chiếm 2/3": after a word of amount a share stays a share, whatever follows.
+_SHARE_BEFORE = re.compile(rf"(?<!\w)(?i:giảm|tăng|chiếm|còn|mất|gần|hơn|gấp){SP}*$")
 
 
 def valid_date(day: int, month: int) -> bool:
@@ -133,9 +135,10 @@ def apply(draft: Draft) -> None:
         written = _day_written(match)
         if not valid_date(day, month) or ((day, month) == (24, 7) and not written):
             return None
-        if _COUNTED_AFTER.match(match.string, match.end()) and not _DATE_CONTEXT.search(
-            match.string, 0, match.start()
-        ):
+        before = match.string[: match.start()]
+        if _SHARE_BEFORE.search(before):
+            return None
+        if _COUNTED_AFTER.match(match.string, match.end()) and not _DATE_CONTEXT.search(before):
             return None
         return draft.freeze(read_date(day, month, None, day_word=not written), "date")
 

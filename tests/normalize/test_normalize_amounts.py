@@ -386,6 +386,16 @@ RANGES_AND_SYMBOLS = [
         id="share-not-a-date",
     ),
     P(
+        "Lãi suất giảm 1/3. Nạn nhân mất gần 2/3, còn 1/4!",
+        "Lãi suất giảm một trên ba. Nạn nhân mất gần hai trên ba, còn một trên bốn!",
+        id="share-at-the-end-of-a-sentence",
+    ),
+    P(
+        "Hạn chót là ngày 1/3. Từ 2/3, tài khoản bị khóa.",
+        "Hạn chót là ngày một tháng ba. Từ ngày hai tháng ba, tài khoản bị khóa.",
+        id="day-and-month-stay-dates",
+    ),
+    P(
         "Số vụ giảm 5 vụ (-10%) so với năm trước.",
         "Số vụ giảm năm vụ (âm mười phần trăm) so với năm trước.",
         id="negative-percent",
