@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import enum
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, fields
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Connection, Engine, select
 
 from broadcaster.db import airings
 
@@ -53,12 +53,36 @@ _COLUMNS = [f.name for f in fields(Airing) if f.name != "id"]
 
 def record(engine: Engine, airing: Airing) -> int:
     """Append one entry; returns its id."""
+    with engine.begin() as connection:
+        return _insert(connection, airing)
+
+
+def record_unless(
+    engine: Engine, airing: Airing, same: Callable[[list[Airing]], Airing | None]
+) -> tuple[int, bool]:
+    """Append ``airing`` unless ``same``, given the item's log so far, names an entry that
+    already says it; returns (entry id, True when newly written). ``same`` may raise.
+
+    Reading the log and appending are one write transaction (BEGIN IMMEDIATE on
+    SQLite), so two processes confirming one item at the same instant cannot both
+    append: the second waits, then sees the first's entry.
+    """
+    with engine.connect() as connection:
+        if engine.dialect.name == "sqlite":
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        existing = same(_logged(connection, airing.station_id, airing.scheduled_at))
+        if existing is not None:
+            return existing.id, False  # nothing written: closing rolls back
+        entry_id = _insert(connection, airing)
+        connection.commit()
+    return entry_id, True
+
+
+def _insert(connection: Connection, airing: Airing) -> int:
     values = {name: getattr(airing, name) for name in _COLUMNS}
     values["outcome"] = airing.outcome.value
     values["source"] = airing.source.value
-    with engine.begin() as connection:
-        result = connection.execute(airings.insert().values(**values))
-        return result.inserted_primary_key[0]
+    return connection.execute(airings.insert().values(**values)).inserted_primary_key[0]
 
 
 def entries(
@@ -84,13 +108,17 @@ def entries(
 
 def logged_for(engine: Engine, station_id: str, scheduled_at: dt.datetime) -> list[Airing]:
     """Everything already logged for one planned item: playout never airs it twice."""
+    with engine.connect() as connection:
+        return _logged(connection, station_id, scheduled_at)
+
+
+def _logged(connection: Connection, station_id: str, scheduled_at: dt.datetime) -> list[Airing]:
     query = (
         select(airings)
         .where(airings.c.station_id == station_id, airings.c.scheduled_at == scheduled_at)
         .order_by(airings.c.id)
     )
-    with engine.connect() as connection:
-        return [_airing(row) for row in connection.execute(query).mappings()]
+    return [_airing(row) for row in connection.execute(query).mappings()]
 
 
 def _airing(row) -> Airing:

@@ -118,15 +118,11 @@ def append(
     """Record ``airing`` unless ``check`` (given the item's log) returns an entry to reuse.
 
     ``check`` may raise :class:`Refused`. Returns (entry id, True when newly written).
-    The lock is per process: under several worker processes two identical
-    requests arriving in the same instant could both be written (a database
-    constraint in the airing log would close that gap).
+    The database serialises the read and the write across processes; the lock
+    does it between this process's threads on databases that cannot.
     """
     with _append_lock:
-        existing = check(airlog.logged_for(engine, airing.station_id, airing.scheduled_at))
-        if existing is not None:
-            return existing.id, False
-        return airlog.record(engine, airing), True
+        return airlog.record_unless(engine, airing, check)
 
 
 # ---------------------------------------------------------------- an operator's form
