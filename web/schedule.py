@@ -24,7 +24,7 @@ from flask import (
     url_for,
 )
 
-from broadcaster import airplan, alert_plan, alerts, audit
+from broadcaster import airplan, alerts, audit
 from broadcaster.accounts import Role
 from broadcaster.bulletins import Kind
 from broadcaster.errors import BroadcasterError, InvalidInput
@@ -171,7 +171,7 @@ def _plan_page(*, status: int = 200, errors: tuple[str, list[str]] | None = None
 @bp.post("/plan")
 @requires("schedule.plan")
 def regenerate():
-    """Plan days again from a date, publish their playlists, keep the alerts in them."""
+    """Plan days again from a date (alerts included) and publish their playlists."""
     rt = runtime()
     moment = now()
     today = moment.date()
@@ -211,7 +211,7 @@ def regenerate():
         first.isoformat(),
         f"{days} ngày ({span}): {items} mục, {under} buổi thiếu, {over} buổi không đủ chỗ",
     )
-    failed = _keep_alerts_and_publish(p.day for p in plans)
+    failed = _publish(p.day for p in plans)
     if failed:
         headline, details = text.error_text(failed)
         flash(f"Chưa xuất được danh sách phát: {headline} {' '.join(details)}", "error")
@@ -219,13 +219,11 @@ def regenerate():
     return redirect(url_for(".plan", date=first.isoformat(), **shown))
 
 
-def _keep_alerts_and_publish(days: Iterable[dt.date]) -> BroadcasterError | None:
-    """Alerts that land on these days go back in (until airplan does it), then publish."""
+def _publish(days: Iterable[dt.date]) -> BroadcasterError | None:
+    """Write the days' playlists (plan_range has already placed their alerts)."""
     rt = runtime()
     try:
-        sched = data.load_schedule(rt)
         for day in days:
-            alert_plan.update_stored_plan(rt.engine, day, sched.network, sched.campaigns, now=now())
             airplan.publish_playlists(rt, day)
     except BroadcasterError as error:
         return error
