@@ -32,7 +32,8 @@ from sqlalchemy import (
     select,
 )
 
-from broadcaster.db import UTCDateTime, approvals, metadata
+from broadcaster import approval  # attributes read at call time: db imports this module
+from broadcaster.db import UTCDateTime, metadata
 from broadcaster.errors import BroadcasterError
 
 alerts = Table(
@@ -102,13 +103,8 @@ def raise_alert(
     if duration_s <= 0:
         raise AlertError(f"alert audio must last more than 0 s, not {duration_s}")
     with engine.begin() as connection:
-        decision = connection.execute(
-            select(approvals.c.decision)
-            .where(approvals.c.render_sha256 == render_sha256)
-            .order_by(approvals.c.id.desc())
-            .limit(1)
-        ).scalar()
-        if decision != "approved":
+        decision = connection.execute(select(approval.standing_verdict(render_sha256))).scalar()
+        if decision != approval.Verdict.APPROVED:
             state = "was rejected" if decision else "has not been approved"
             raise AlertError(f"render {render_sha256[:12]} of {bulletin_id} {state}")
         alert_id = connection.execute(
@@ -159,15 +155,8 @@ def alerts_raised(
 
 
 def _standing():
-    """SQL: the latest decision on the alert's audio is an approval."""
-    latest = (
-        select(approvals.c.decision)
-        .where(approvals.c.render_sha256 == alerts.c.render_sha256)
-        .order_by(approvals.c.id.desc())
-        .limit(1)
-        .scalar_subquery()
-    )
-    return latest == "approved"
+    """SQL: the alert's audio still stands approved."""
+    return approval.standing_verdict(alerts.c.render_sha256) == approval.Verdict.APPROVED.value
 
 
 def _read(engine: Engine, *conditions) -> list[Alert]:

@@ -12,7 +12,7 @@ import enum
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, ScalarSelect, func, select
 
 from broadcaster.db import approvals
 from broadcaster.manifest import RenderRecord
@@ -55,6 +55,18 @@ def decide(
             )
         )
     return decision
+
+
+def standing_verdict(render_sha256) -> ScalarSelect:
+    """SQL: the latest verdict on the audio ``render_sha256`` names (a value or a column),
+    or NULL if none was taken."""
+    return (
+        select(approvals.c.decision)
+        .where(approvals.c.render_sha256 == render_sha256)
+        .order_by(approvals.c.id.desc())
+        .limit(1)
+        .scalar_subquery()
+    )
 
 
 def latest_decisions(engine: Engine) -> dict[str, Decision]:
