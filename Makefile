@@ -20,11 +20,18 @@ demo: deps
 	$(BIN)/broadcaster user demo
 	$(BIN)/broadcaster serve
 
+# The suite, then its date-dependent part again with the clock moved a year ahead and
+# to 30 s before local midnight (tests/shifted_clock.py): it must pass on any day.
+# Speech, mastering and normalisation read no clock and run once.
+CLOCK_FREE := --ignore=tests/speech --ignore=tests/mastering --ignore=tests/normalize
+
 test: deps
 	@bash scripts/install-system-deps --for-tests
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
+	BROADCASTER_TEST_CLOCK="+365d" $(BIN)/pytest -q $(CLOCK_FREE)
+	BROADCASTER_TEST_CLOCK="23:59:30" $(BIN)/pytest -q $(CLOCK_FREE)
 
 deps: system-deps $(STAMP)
 

@@ -4,7 +4,7 @@
 
 It seeds a temporary SQLite database (the project's schema, through
 broadcaster.db.connect) with a year of airings at 3,321 stations, appended
-through the trigger that keeps the log's running totals (broadcaster.airlog_rollup),
+through the trigger that keeps the log's running totals (broadcaster.db.rollup),
 then times requests through Flask's test client, logged in as a leader: the
 dashboard (default period = the running campaign's 28-day goal window; and a whole
 year), pages of the matrix over a year, a station search, one commune's evidence
@@ -256,15 +256,17 @@ def todays_indexes(path: Path) -> None:
 
 def make_client(workdir: Path, database: Path):
     os.chdir(REPO)  # the library and defaults are found relative to the repository
-    from broadcaster.runtime import build_runtime
+    from broadcaster.runtime import FixedClock, build_runtime
     from web import create_app
 
     overrides = json.loads((workdir / "overrides.json").read_text(encoding="utf-8"))
     overrides["database_url"] = f"sqlite:///{database}"
     runtime = build_runtime(
-        environ={"BROADCASTER_DATA_DIR": str(workdir / "var")}, overrides=overrides
+        environ={"BROADCASTER_DATA_DIR": str(workdir / "var")},
+        overrides=overrides,
+        clock=FixedClock(NOW),
     )
-    app = create_app({"BROADCASTER_RUNTIME": runtime, "SECRET_KEY": "benchmark", "PANEL_NOW": NOW})
+    app = create_app({"BROADCASTER_RUNTIME": runtime, "SECRET_KEY": "benchmark"})
     user = next((u for u in accounts.list_users(runtime.engine) if u.username == "lanhdao"), None)
     if user is None:
         user = accounts.add_user(

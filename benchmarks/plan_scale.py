@@ -26,17 +26,17 @@ import tempfile
 import time
 from pathlib import Path
 
-from broadcaster.bulletins import Priority, load_library
-from broadcaster.manifest import RenderRecord, file_sha256
+from broadcaster.airplan.store import items_from_plan
+from broadcaster.library.bulletins import Priority, load_library
 from broadcaster.planning.campaigns import Campaign, Coverage
 from broadcaster.planning.planner import Segment, plan_day
 from broadcaster.planning.slots import Slot
 from broadcaster.planning.stations import Level, Network, Station
-from broadcaster.planstore import items_from_plan
 from broadcaster.playlists import write_day, writer
 from broadcaster.playlists.formats import playlist_m3u8, schedule_text
 from broadcaster.playlists.printable import schedule_html
 from broadcaster.playlists.sessions import slot_minutes, station_day
+from broadcaster.render.manifest import RenderRecord, file_sha256
 
 REPO = Path(__file__).resolve().parent.parent
 DAY = dt.date(2026, 11, 30)  # a Monday

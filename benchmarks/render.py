@@ -26,8 +26,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcaster.render import render_library
-from broadcaster.runtime import build_runtime
+from broadcaster.render.pipeline import render_library
+from broadcaster.runtime import DataPaths, build_runtime
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -105,11 +105,17 @@ def cold_then_floor(runtime_for, bulletins, jobs: int, scratch: Path) -> tuple[P
     runtime = runtime_for(data_dir)
     settings = runtime.settings
     with Clock() as cold_clock:
-        cold = render_library(bulletins, settings=settings, lexicon=runtime.lexicon, workers=jobs)
+        cold = render_library(
+            bulletins,
+            settings=settings,
+            lexicon=runtime.lexicon,
+            workers=jobs,
+            clock=runtime.clock,
+        )
     assert not cold.failures, cold.failures
 
     programme = settings.programmes["default"]
-    speech_files = sorted((data_dir / "cache" / "speech").glob("*.wav"))
+    speech_files = sorted(DataPaths(data_dir).speech_cache.glob("*.wav"))
     if len(speech_files) != len(bulletins):
         sys.exit(f"expected {len(bulletins)} cached speech files, found {len(speech_files)}")
     floor_dir = scratch / "floor"
@@ -161,7 +167,11 @@ def main() -> None:
         runtime = runtime_for(scratch / "var")
         with Clock() as warm_clock:
             warm = render_library(
-                bulletins, settings=runtime.settings, lexicon=runtime.lexicon, workers=args.jobs
+                bulletins,
+                settings=runtime.settings,
+                lexicon=runtime.lexicon,
+                workers=args.jobs,
+                clock=runtime.clock,
             )
 
     def spread(values) -> str:

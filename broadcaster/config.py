@@ -117,7 +117,9 @@ class Settings:
         """The SQLAlchemy URL: SQLite in the data directory unless one is configured."""
         if self.database_url:
             return self.database_url
-        return f"sqlite:///{(self.data_dir / 'broadcaster.db').resolve()}"
+        from broadcaster.runtime.paths import DataPaths  # the runtime package imports config
+
+        return f"sqlite:///{DataPaths(self.data_dir).database.resolve()}"
 
     @property
     def zone(self) -> zoneinfo.ZoneInfo:

@@ -64,6 +64,21 @@ class ScheduleError(InvalidInput):
         super().__init__(problems, what="schedule")
 
 
+class Refused(BroadcasterError):
+    """A rule said no: approving, raising an alert, confirming an airing...
+
+    ``code`` names the rule broken (the panel and the API translate it, never the
+    English), ``field`` the input at fault if one is, and ``params`` what a
+    translation may quote. The message is English, for the CLI and the logs.
+    """
+
+    def __init__(self, code: str, message: str, *, field: str | None = None, **params) -> None:
+        super().__init__(message)
+        self.code = code
+        self.field = field
+        self.params = params
+
+
 class ToolMissing(BroadcasterError):
     """An external program (ffmpeg, espeak-ng, ...) is not installed or not working."""
 

@@ -2,17 +2,34 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import shutil
 from pathlib import Path
 
 import pytest
+import shifted_clock  # tests/ is on sys.path: conftest.py sits there
 from click.testing import CliRunner
 
 from broadcaster.cli import cli
 from broadcaster.config import Settings, load_settings
+from broadcaster.runtime import FixedClock
 
 REPO = Path(__file__).resolve().parent.parent
+VIETNAM = dt.timezone(dt.timedelta(hours=7))
+# Where the command-line tests stand: Sunday evening before the Monday they plan,
+# 2026-11-30. Pinned, so the suite passes on any day of any year.
+CLI_NOW = dt.datetime(2026, 11, 29, 20, 0, tzinfo=VIETNAM)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    traveller = shifted_clock.start_from_environment()
+    if traveller is not None:
+        config.add_cleanup(traveller.stop)
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    return shifted_clock.describe()
 
 
 @pytest.fixture
@@ -41,14 +58,23 @@ def library_copy(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def run_cli(repo: Path, data_dir: Path):
-    """Invoke ``broadcaster ARGS`` in-process with a clean BROADCASTER_* environment."""
+def clock() -> FixedClock:
+    """The command line's clock, pinned at CLI_NOW; a test may move it."""
+    return FixedClock(CLI_NOW)
+
+
+@pytest.fixture
+def run_cli(repo: Path, data_dir: Path, clock: FixedClock):
+    """Invoke ``broadcaster ARGS`` in-process with a clean BROADCASTER_* environment
+    and the pinned ``clock``."""
 
     def run(*args: str, input: str | None = None, env: dict[str, str] | None = None):
         environment = {"BROADCASTER_DATA_DIR": str(data_dir), "BROADCASTER_CONFIG": ""}
         environment.update(env or {})
         runner = CliRunner()
-        return runner.invoke(cli, list(args), input=input, env=environment, catch_exceptions=False)
+        return runner.invoke(
+            cli, list(args), input=input, env=environment, obj=clock, catch_exceptions=False
+        )
 
     return run
 
@@ -66,9 +92,9 @@ RENDERED_IDS = (
 
 @pytest.fixture(scope="session")
 def _rendered_once(tmp_path_factory) -> Path:
-    from broadcaster.bulletins import load_library
+    from broadcaster.library.bulletins import load_library
     from broadcaster.normalize import Lexicon
-    from broadcaster.render import render_library
+    from broadcaster.render.pipeline import render_library
 
     data = tmp_path_factory.mktemp("rendered") / "var"
     previous = Path.cwd()
@@ -79,7 +105,10 @@ def _rendered_once(tmp_path_factory) -> Path:
         )
         library = load_library(settings.library_dir)
         report = render_library(
-            library.select(RENDERED_IDS), settings=settings, lexicon=Lexicon.load()
+            library.select(RENDERED_IDS),
+            settings=settings,
+            lexicon=Lexicon.load(),
+            clock=FixedClock(CLI_NOW),
         )
     finally:
         os.chdir(previous)

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 
-from broadcaster import accounts, audit, tokens
-from broadcaster.accounts import USERNAME, AccountError, Role
+from broadcaster import accounts, audit
+from broadcaster.accounts import USERNAME, AccountError, Role, tokens
 from web.context import now, runtime
 from web.permissions import requires
-from web.reports_data import schedule
-from web.station_day import find_station
+from web.reports.data import schedule
+from web.station.day import find_station
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 

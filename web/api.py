@@ -2,12 +2,14 @@
 
 A platform authenticates with ``Authorization: Bearer <token>``; each token
 belongs to one station (issued and revoked in the admin area, see
-:mod:`broadcaster.tokens`). No session, no CSRF: the token is the credential.
+:mod:`broadcaster.accounts.tokens`). No session, no CSRF: the token is the credential.
 
 - ``GET  /api/v1/stations/<id>/playlist?date=YYYY-MM-DD``: the planned items;
 - ``GET  /api/v1/stations/<id>/files/<name>``: one item's approved MP3;
 - ``POST /api/v1/stations/<id>/airings``: an airing entry (201), or the entry an
-  identical earlier request made (200), so a platform may retry without fear.
+  identical earlier request made (200), so a platform may retry without fear; a
+  different claim about an item already recorded must name the entry it
+  ``corrects`` (409 otherwise). The rule is the panel's (:mod:`broadcaster.airlog.confirm`).
 
 Errors are JSON ``{"error": "...", "field": "..."}``: 400 for a bad field (named),
 401 without a valid token, 403 for another station's token, 404 for nothing there.
@@ -22,17 +24,18 @@ from typing import Any
 
 from flask import Blueprint, g, jsonify, request, send_file, url_for
 
-from broadcaster import tokens
-from broadcaster.airlog import Airing, Outcome, Source
-from broadcaster.playout.agenda import is_late
-from web import station_day as days
-from web import station_log as rules
+from broadcaster.accounts import tokens
+from broadcaster.airlog import Outcome, Source
+from broadcaster.airlog.confirm import Claim, confirm
+from broadcaster.errors import Refused
+from web import refusals
 from web.context import csrf, now, runtime
-from web.station_log import Refused
+from web.station import day as days
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
+OUTCOMES = {outcome.value: outcome for outcome in Outcome}
 MATCH_WITHIN = dt.timedelta(seconds=1)  # scheduled_at as the playlist gave it, give or take
 FIELDS = (
     "scheduled_at",
@@ -42,6 +45,7 @@ FIELDS = (
     "reason",
     "bulletin_id",
     "position",
+    "corrects",
 )
 
 
@@ -167,91 +171,80 @@ def airing(station_id: str):
     if unknown:
         raise ApiError(400, f"{unknown[0]}: trường không được hỗ trợ.", unknown[0])
     zone = days.schedule().network.zone
-    current = now()
+    claim, scheduled = _claim(body)
+    item = _planned_item(station, body, scheduled, zone)
     try:
-        entry = _entry(station, body, zone, current)
-        entry_id, created = rules.append(
-            runtime().engine, entry, functools.partial(_same_request, entry)
+        recorded = confirm(
+            runtime().engine,
+            item,
+            claim,
+            source=Source.API,
+            by=g.token.actor,
+            now=now(),
+            zone=zone,
         )
     except Refused as refused:
-        status = refused.status if refused.status != 422 else 400
-        raise ApiError(status, _named(refused), refused.field) from None
+        message = refusals.text(refused, zone)
+        status = 409 if refused.code in refusals.CONFLICTS else 400
+        raise ApiError(status, _named(message, refused.field), refused.field) from None
+    entry = recorded.entry
     result = {
-        "id": entry_id,
+        "id": entry.id,
         "station_id": station.id,
         "bulletin_id": entry.bulletin_id,
         "scheduled_at": _iso(entry.scheduled_at, zone),
         "started_at": _iso(entry.started_at, zone),
         "outcome": entry.outcome.value,
-        "duplicate": not created,
+        "duplicate": not recorded.created,
     }
-    return result, 201 if created else 200
+    return result, 201 if recorded.created else 200
 
 
-def _named(refused: Refused) -> str:
-    return f"{refused.field}: {refused.message}" if refused.field else refused.message
+def _named(message: str, field: str | None) -> str:
+    return f"{field}: {message}" if field else message
 
 
-def _entry(station, body: dict, zone: dt.tzinfo, current: dt.datetime) -> Airing:
+def _bad(field: str, message: str) -> ApiError:
+    return ApiError(400, _named(message, field), field)
+
+
+def _claim(body: dict) -> tuple[Claim, dt.datetime]:
+    """The body's claim and the scheduled time it names; only the JSON's shape is checked
+    here, what the claim must satisfy is the airing rule's."""
     outcome = body.get("outcome")
-    outcome = rules.OUTCOMES.get(outcome) if isinstance(outcome, str) else None
+    outcome = OUTCOMES.get(outcome) if isinstance(outcome, str) else None
     if outcome is None:
-        raise Refused("cần một trong “aired”, “failed”, “missed”.", "outcome")
+        raise _bad("outcome", "cần một trong “aired”, “failed”, “missed”.")
     scheduled = _instant(body, "scheduled_at", required=True)
-    started = _instant(body, "started_at", required=outcome is Outcome.AIRED)
+    started = _instant(body, "started_at", required=False)
     ended = _instant(body, "ended_at", required=False)
-    if outcome is Outcome.MISSED and (started or ended):
-        field = "started_at" if started else "ended_at"
-        raise Refused("một bản tin bỏ lỡ (missed) không có giờ phát.", field)
-    if ended is not None and started is None:
-        raise Refused("có giờ kết thúc thì cần cả started_at.", "started_at")
     reason = body.get("reason", "")
     if reason is None:
         reason = ""
     if not isinstance(reason, str):
-        raise Refused("cần một chuỗi ký tự.", "reason")
-    reason = rules.clean_reason(reason)
-    item = _planned_item(station, body, scheduled, zone)
-    rules.check_open(item.starts_at, current, zone)
-    if outcome is Outcome.MISSED:
-        rules.check_missed(item.starts_at, current, zone)
-    if started is not None:
-        rules.check_times(
-            scheduled_at=item.starts_at, started_at=started, ended_at=ended, now=current, zone=zone
-        )
-    return Airing(
-        station_id=station.id,
-        bulletin_id=item.bulletin_id,
-        render_sha256=item.render_sha256,
-        outcome=outcome,
-        source=Source.API,
-        recorded_by=g.token.actor,
-        recorded_at=current,
-        form=item.form,
-        scheduled_at=item.starts_at,
-        started_at=started,
-        ended_at=ended,
-        late=outcome is Outcome.AIRED and is_late(item.starts_at, started),
-        reason=reason,
-    )
+        raise _bad("reason", "cần một chuỗi ký tự.")
+    corrects = body.get("corrects")
+    if corrects is not None and (isinstance(corrects, bool) or not isinstance(corrects, int)):
+        raise _bad("corrects", "cần mã số (số nguyên) của mục nhật ký cần đính chính.")
+    return Claim(outcome, started, ended, reason, corrects), scheduled
 
 
 def _instant(body: dict, name: str, *, required: bool) -> dt.datetime | None:
     value = body.get(name)
     if value is None or value == "":
         if required:
-            raise Refused(
-                "bắt buộc (thời điểm ISO 8601 có múi giờ, ví dụ 2026-11-30T06:30:00+07:00).", name
+            raise _bad(
+                name, "bắt buộc (thời điểm ISO 8601 có múi giờ, ví dụ 2026-11-30T06:30:00+07:00)."
             )
         return None
     if not isinstance(value, str):
-        raise Refused("cần một chuỗi thời điểm ISO 8601.", name)
+        raise _bad(name, "cần một chuỗi thời điểm ISO 8601.")
     try:
         moment = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise Refused(f"“{value[:40]}” không phải thời điểm ISO 8601.", name) from None
+        raise _bad(name, f"“{value[:40]}” không phải thời điểm ISO 8601.") from None
     if moment.tzinfo is None:
-        raise Refused("thiếu múi giờ (thêm +07:00 hoặc Z).", name)
+        raise _bad(name, "thiếu múi giờ (thêm +07:00 hoặc Z).")
     return moment
 
 
@@ -259,35 +252,21 @@ def _planned_item(station, body: dict, scheduled: dt.datetime, zone: dt.tzinfo):
     """The plan item at ``scheduled`` that ``bulletin_id`` and/or ``position`` name."""
     bulletin_id, position = body.get("bulletin_id"), body.get("position")
     if bulletin_id is None and position is None:
-        raise Refused(
-            "cần bulletin_id hoặc position của bản tin trong danh sách phát.", "bulletin_id"
-        )
+        raise _bad("bulletin_id", "cần bulletin_id hoặc position của bản tin trong danh sách phát.")
     if bulletin_id is not None and not isinstance(bulletin_id, str):
-        raise Refused("cần một chuỗi ký tự.", "bulletin_id")
+        raise _bad("bulletin_id", "cần một chuỗi ký tự.")
     if position is not None and (isinstance(position, bool) or not isinstance(position, int)):
-        raise Refused("cần một số nguyên.", "position")
+        raise _bad("position", "cần một số nguyên.")
     loaded = days.load_day(station, scheduled.astimezone(zone).date())
     near = [i for i in loaded.items if abs(i.starts_at - scheduled) <= MATCH_WITHIN]
     if not near:
-        raise Refused(
-            f"không có bản tin nào của đài trong danh sách phát lúc {_iso(scheduled, zone)}.",
+        raise _bad(
             "scheduled_at",
+            f"không có bản tin nào của đài trong danh sách phát lúc {_iso(scheduled, zone)}.",
         )
     for name, value in (("position", position), ("bulletin_id", bulletin_id)):
         if value is not None:
             near = [i for i in near if getattr(i, name) == value]
             if not near:
-                raise Refused(f"không khớp với bản tin phát lúc {_iso(scheduled, zone)}.", name)
+                raise _bad(name, f"không khớp với bản tin phát lúc {_iso(scheduled, zone)}.")
     return near[0]
-
-
-def _same_request(entry: Airing, logged: list[Airing]) -> Airing | None:
-    """A retry: same station and item (the lookup), same outcome, same start, through the API."""
-    for earlier in logged:
-        if (
-            earlier.source is Source.API
-            and earlier.outcome is entry.outcome
-            and earlier.started_at == entry.started_at
-        ):
-            return earlier
-    return None

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from broadcaster import audit
-from web import content_text as text
+from web.content import text
 from web.context import runtime
 from web.permissions import requires
 

@@ -27,7 +27,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from broadcaster.bulletins import Kind, Priority
+from broadcaster.library.bulletins import Kind, Priority
 from broadcaster.planning.campaigns import Campaign, slots_on
 from broadcaster.planning.plans import (
     DEFAULT_UNDERFILL_BELOW,

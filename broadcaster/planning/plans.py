@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from broadcaster.bulletins import Bulletin, Kind, Priority
+from broadcaster.library.bulletins import Bulletin, Kind, Priority
 from broadcaster.planning.slots import Slot
 
 DEFAULT_UNDERFILL_BELOW = 0.5

@@ -34,8 +34,8 @@ from pathlib import Path
 from typing import Any
 
 from broadcaster import yamlsource
-from broadcaster.bulletins import ID_PATTERN
 from broadcaster.errors import Problem, ScheduleError
+from broadcaster.library.bulletins import ID_PATTERN
 from broadcaster.planning.slots import (
     Slot,
     check_overlaps,

@@ -12,6 +12,12 @@ Vietnam's) never has to be translated into one, DST rules included. An
 
 A session's UID is its station and start: stable when the day is re-planned,
 so a client that reloads the file updates the event instead of adding a twin.
+
+The file itself (UTF-8, CRLF, lines folded at 75 octets without splitting a
+character, TEXT values escaped) is written by the ``icalendar`` library. Two
+things are still done here: every time is converted to UTC before it is set,
+since icalendar writes an aware non-UTC time with a TZID, and the ``X-WR-*``
+values are typed as TEXT, since icalendar writes unknown properties unescaped.
 """
 
 from __future__ import annotations
@@ -19,6 +25,8 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from collections.abc import Iterable
+
+from icalendar import TRANSP, Alarm, Calendar, Event, vText
 
 from broadcaster.playlists.sessions import (
     Entry,
@@ -31,7 +39,6 @@ from broadcaster.playlists.sessions import (
 )
 
 SUMMARY = "Phát thanh phòng chống lừa đảo"
-LINE_OCTETS = 75  # RFC 5545 3.1: without the line break
 REMIND_BEFORE = dt.timedelta(minutes=10)
 PRODID = "-//broadcaster//Lich phat thanh phong chong lua dao//VI"
 
@@ -45,47 +52,45 @@ def calendar_ics(
     zone_name: str | None = None,
 ) -> bytes:
     """The calendar, as octets: UTF-8, CRLF, folded. ``stamp`` is when it was made."""
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        f"PRODID:{PRODID}",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape_text(f'{SUMMARY} – {station_name}')}",
-    ]
+    # Calendar.new() is not used: it adds a random UID (and NAME) to the calendar,
+    # and the same plan must give the same octets.
+    calendar = Calendar()
+    calendar.version = "2.0"
+    calendar.prodid = PRODID
+    calendar.calscale = "GREGORIAN"
+    calendar.method = "PUBLISH"
+    calendar.add("X-WR-CALNAME", vText(_text(f"{SUMMARY} – {station_name}")))
     if zone_name:
-        lines.append(f"X-WR-TIMEZONE:{zone_name}")
+        calendar.add("X-WR-TIMEZONE", vText(zone_name))
     for session in sorted(sessions, key=lambda s: s.start):
         if session.entries:
-            lines += _event(station_id, station_name, session, stamp)
-    lines.append("END:VCALENDAR")
-    return b"".join(fold(line) for line in lines)
+            calendar.add_component(_event(station_id, station_name, session, stamp))
+    return calendar.to_ical()
 
 
 def session_uid(station_id: str, session: Session) -> str:
-    return f"{station_id}-{_utc(session.start)}@broadcaster"
+    return f"{station_id}-{_utc(session.start):%Y%m%dT%H%M%SZ}@broadcaster"
 
 
-def _event(station_id: str, station_name: str, session: Session, stamp: dt.datetime) -> list[str]:
-    end = session.end or session.audio_end
-    summary = f"{SUMMARY} – {station_name}"
-    return [
-        "BEGIN:VEVENT",
-        f"UID:{session_uid(station_id, session)}",
-        f"DTSTAMP:{_utc(stamp)}",
-        f"DTSTART:{_utc(session.start)}",
-        f"DTEND:{_utc(end)}",
-        f"SUMMARY:{escape_text(summary)}",
-        f"LOCATION:{escape_text(station_name)}",
-        f"DESCRIPTION:{escape_text(describe(session))}",
-        "TRANSP:OPAQUE",
-        "BEGIN:VALARM",
-        "ACTION:DISPLAY",
-        f"TRIGGER:-PT{int(REMIND_BEFORE.total_seconds() // 60)}M",
-        f"DESCRIPTION:{escape_text(f'{summary}: {session_heading(session)}')}",
-        "END:VALARM",
-        "END:VEVENT",
-    ]
+def _event(station_id: str, station_name: str, session: Session, stamp: dt.datetime) -> Event:
+    summary = _text(f"{SUMMARY} – {station_name}")
+    event = Event.new(
+        uid=session_uid(station_id, session),
+        stamp=_utc(stamp),
+        start=_utc(session.start),
+        end=_utc(session.end or session.audio_end),
+        summary=summary,
+        location=_text(station_name),
+        description=_text(describe(session)),
+        transparency=TRANSP.OPAQUE,
+    )
+    event.add_component(
+        Alarm.new_display(
+            description=_text(f"{summary}: {session_heading(session)}"),
+            trigger=-REMIND_BEFORE,
+        )
+    )
+    return event
 
 
 def describe(session: Session) -> str:
@@ -107,32 +112,12 @@ def _entry_line(entry: Entry) -> str:
     return " – ".join(parts) + f" ({duration_label(entry.duration_s)})"
 
 
-def escape_text(value: str) -> str:
-    """TEXT value escaping (RFC 5545 3.3.11): backslash, semicolon, comma, newline."""
-    value = unicodedata.normalize("NFC", value)
-    value = value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
-    return value.replace("\r\n", "\\n").replace("\r", "\\n").replace("\n", "\\n")
+def _text(value: str) -> str:
+    # Composed Vietnamese: decomposed input (some keyboards) would show, or search, differently.
+    return unicodedata.normalize("NFC", value)
 
 
-def fold(line: str) -> bytes:
-    """One content line as octets: at most 75 per physical line, CRLF, never inside a character.
-
-    Continuation lines start with a space, which counts towards their 75.
-    """
-    out = bytearray()
-    used = 0
-    for char in line:
-        octets = char.encode("utf-8")
-        if used + len(octets) > LINE_OCTETS:
-            out += b"\r\n "
-            used = 1
-        out += octets
-        used += len(octets)
-    out += b"\r\n"
-    return bytes(out)
-
-
-def _utc(moment: dt.datetime) -> str:
+def _utc(moment: dt.datetime) -> dt.datetime:
     if moment.tzinfo is None:
         raise ValueError(f"naive datetime {moment!r}: calendar times must be aware")
-    return f"{moment.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}"
+    return moment.astimezone(dt.UTC)

@@ -14,11 +14,11 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import PurePath
 
-from broadcaster.bulletins import Priority
+from broadcaster.airplan.store import StoredItem
+from broadcaster.library.bulletins import Priority
 from broadcaster.planning.campaigns import Campaign, slots_on
 from broadcaster.planning.plans import after
 from broadcaster.planning.stations import Station
-from broadcaster.planstore import StoredItem
 
 WEEKDAYS = ("Thứ hai", "Thứ ba", "Thứ tư", "Thứ năm", "Thứ sáu", "Thứ bảy", "Chủ nhật")
 NO_FORM = "—"

@@ -29,12 +29,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from broadcaster.airplan.store import StoredItem
 from broadcaster.atomic import TEMP_PREFIX, write_bytes_atomic
-from broadcaster.bulletins import ID_PATTERN
 from broadcaster.errors import BroadcasterError
+from broadcaster.library.bulletins import ID_PATTERN
 from broadcaster.planning.campaigns import Campaign, active_campaign
 from broadcaster.planning.stations import DEFAULT_TIMEZONE, Network, Station
-from broadcaster.planstore import StoredItem
 from broadcaster.playlists.archive import zip_folder
 from broadcaster.playlists.audio import ApprovedAudio
 from broadcaster.playlists.formats import (
@@ -135,9 +135,9 @@ def write_calendar(
     *,
     zone: dt.tzinfo = _VIETNAM,
     campaigns: Sequence[Campaign] = (),
-    now: dt.datetime | None = None,
+    now: dt.datetime,
 ) -> Path:
-    """The station's sessions over the days of ``items`` as one .ics file."""
+    """The station's sessions over the days of ``items`` as one .ics file, stamped ``now``."""
     by_day: dict[dt.date, list[StoredItem]] = defaultdict(list)
     for item in items:
         if item.station_id == station.id:
@@ -147,10 +147,9 @@ def write_calendar(
         lengths = slot_minutes(station, day, active_campaign(campaigns, day))
         plan = station_day(station, day, by_day[day], zone=zone, slot_minutes=lengths)
         sessions += plan.sessions
-    stamp = now or dt.datetime.now(dt.UTC)
     zone_name = getattr(zone, "key", None)
     write_bytes_atomic(
-        path, calendar_ics(station.id, station.name, sessions, stamp=stamp, zone_name=zone_name)
+        path, calendar_ics(station.id, station.name, sessions, stamp=now, zone_name=zone_name)
     )
     return path
 

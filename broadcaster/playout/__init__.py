@@ -11,6 +11,6 @@
 - ``state``: the on-air marker that survives a crash.
 """
 
-from broadcaster.playout.daemon import Playout, PlayoutError, producer_id, run_playout
+from broadcaster.playout.daemon import Playout, PlayoutError, run_playout
 
-__all__ = ["Playout", "PlayoutError", "producer_id", "run_playout"]
+__all__ = ["Playout", "PlayoutError", "run_playout"]

@@ -12,13 +12,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from broadcaster.airlog import ON_TIME_S
+from broadcaster.airplan.store import StoredItem
 from broadcaster.alerts import Alert
-from broadcaster.planstore import StoredItem
-
-# An item that starts within this long after its time is on time. Chained items
-# drift by the player's start-up (a few tenths of a second each), which is not
-# lateness a listener or a regulator would call late.
-ON_TIME_S = 10.0
 
 Key = tuple[str, dt.datetime]  # (station, scheduled time): one planned airing
 

@@ -42,15 +42,15 @@ from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
-from broadcaster import alerts, db
+from broadcaster import alerts
+from broadcaster.airplan.store import StoredItem, load_plan
 from broadcaster.config import Settings
 from broadcaster.errors import BroadcasterError
-from broadcaster.manifest import renders_dir
-from broadcaster.planning.stations import load_network
-from broadcaster.planstore import StoredItem, load_plan
 from broadcaster.playout import agenda, jobs, state
 from broadcaster.playout.agenda import Cue, Key
 from broadcaster.playout.deck import Deck
+from broadcaster.runtime import Runtime
+from broadcaster.runtime.paths import DataPaths
 
 log = logging.getLogger(__name__)
 
@@ -64,10 +64,6 @@ DAY = dt.timedelta(days=1)
 
 class PlayoutError(BroadcasterError):
     """The daemon cannot run (another one already plays this station)."""
-
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def _job(method):
@@ -103,7 +99,7 @@ class Playout:
         *,
         station_id: str,
         engine: Engine,
-        clock: Callable[[], dt.datetime] = utc_now,
+        clock: Callable[[], dt.datetime],
         poll_s: float = POLL_S,
         refresh_s: float = REFRESH_S,
         margin_s: float = MARGIN_S,
@@ -132,7 +128,9 @@ class Playout:
     # -- life cycle -----------------------------------------------------------------
 
     def start(self) -> None:
-        self._lock_file = _exclusive(self.settings.data_dir / f"playout-{self.station_id}.lock")
+        self._lock_file = _exclusive(
+            DataPaths(self.settings.data_dir).playout_lock(self.station_id)
+        )
         try:
             self._start()
         except BaseException:
@@ -147,7 +145,6 @@ class Playout:
         # Alerts older than the window the plan sweep covers belong to before this
         # station's daemon existed, or were accounted for already.
         self._alert_floor = dt.datetime.combine(today - DAY, dt.time(), tzinfo=self.zone)
-        state.ensure_schema(self.engine)
         for entry in state.recover(
             self.engine, self.station_id, recorded_by=self.recorded_by, now=now
         ):
@@ -155,7 +152,7 @@ class Playout:
         self._deck = Deck(
             engine=self.engine,
             player=self.settings.playout.player,
-            renders=renders_dir(self.settings.data_dir).resolve(),
+            renders=DataPaths(self.settings.data_dir).renders.resolve(),
             grace_s=self.settings.playout.grace_s,
             margin_s=self._margin_s,
             zone=self.zone,
@@ -303,51 +300,45 @@ def _exclusive(path: Path) -> IO[str]:
     return handle
 
 
-def producer_id(settings: Settings) -> str:
-    """The station the daemon plays for when none is named: the stations file's producer."""
-    return load_network(settings.schedule.stations, default_timezone=settings.timezone).producer.id
-
-
 def run_playout(
-    settings: Settings,
+    runtime: Runtime,
     *,
     station_id: str | None = None,
     stop_event: threading.Event | None = None,
-    engine: Engine | None = None,
-    clock: Callable[[], dt.datetime] = utc_now,
     poll_s: float = POLL_S,
     refresh_s: float = REFRESH_S,
     margin_s: float = MARGIN_S,
 ) -> None:
     """Play ``station_id``'s plan (default: the producer) until SIGTERM, SIGINT or ``stop_event``.
 
-    ``clock`` stamps the log and decides lateness; the scheduler fires on the
-    system clock, so a clock passed here must keep real time.
+    The runtime's clock stamps the log and decides lateness; the scheduler fires on
+    the system clock, so that clock must keep real time. A station the schedule does
+    not name is an error, not a daemon that waits forever airing nothing.
     """
-    station_id = station_id or producer_id(settings)
+    schedule = runtime.schedule()
+    station_id = station_id or schedule.network.producer.id
+    if schedule.station(station_id) is None:
+        raise PlayoutError(
+            f"no station '{station_id}' in {runtime.settings.schedule.stations}: "
+            f"known stations are {', '.join(sorted(schedule.names)[:10])}..."
+        )
     stop_event = stop_event or threading.Event()
-    owned = engine is None
-    engine = db.connect(settings.database) if owned else engine
     playout = Playout(
-        settings,
+        runtime.settings,
         station_id=station_id,
-        engine=engine,
-        clock=clock,
+        engine=runtime.engine,
+        clock=runtime.clock.now,
         poll_s=poll_s,
         refresh_s=refresh_s,
         margin_s=margin_s,
     )
-    try:
-        with _stop_on_signals(stop_event):
-            playout.start()
-            try:
-                while not stop_event.wait(1.0):
-                    pass
-            finally:
-                playout.stop()
-    finally:
-        if owned:
-            engine.dispose()
+    with _stop_on_signals(stop_event):
+        playout.start()
+        try:
+            while not stop_event.wait(1.0):
+                pass
+        finally:
+            playout.stop()
 
 
 @contextlib.contextmanager

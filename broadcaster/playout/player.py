@@ -13,7 +13,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from broadcaster.manifest import file_sha256
+from broadcaster.render.manifest import file_sha256
 
 STOP_WAIT_S = 3.0  # after SIGTERM, before SIGKILL
 

@@ -6,8 +6,8 @@ it again from the beginning. A marker row is written just before the player
 starts and deleted once the entry is in the log; a marker found at start-up is
 an item that was interrupted, and it is logged failed instead of replayed.
 
-This is working state, not evidence: rows come and go. It has its own metadata
-so the project's schema stays untouched.
+This is working state, not evidence: rows come and go. The table,
+``playout_on_air``, is in :mod:`broadcaster.db.schema`; ``db.connect`` creates it.
 """
 
 from __future__ import annotations
@@ -15,30 +15,14 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from sqlalchemy import Column, Engine, Integer, MetaData, String, Table, delete, select
-from sqlalchemy.schema import CreateTable
+from sqlalchemy import Engine, delete, select
 
 from broadcaster import airlog
 from broadcaster.airlog import Airing, Outcome, Source
-from broadcaster.db import UTCDateTime
+from broadcaster.db import playout_on_air as on_air
 from broadcaster.playout.agenda import Cue
 
 INTERRUPTED = "interrupted: playout stopped"
-
-state_metadata = MetaData()
-
-on_air = Table(
-    "playout_on_air",
-    state_metadata,
-    Column("id", Integer, primary_key=True),
-    Column("station_id", String(100), nullable=False),
-    Column("scheduled_at", UTCDateTime, nullable=False),
-    Column("bulletin_id", String(100), nullable=False),
-    Column("form", Integer),
-    Column("render_sha256", String(64), nullable=False),
-    Column("started_at", UTCDateTime, nullable=False),
-    Column("recorded_by", String(100), nullable=False),
-)
 
 
 @dataclass(frozen=True)
@@ -51,12 +35,6 @@ class Marker:
     render_sha256: str
     started_at: dt.datetime
     recorded_by: str
-
-
-def ensure_schema(engine: Engine) -> None:
-    """Create the table if missing; safe while another process does the same."""
-    with engine.begin() as connection:
-        connection.execute(CreateTable(on_air, if_not_exists=True))
 
 
 def mark(engine: Engine, cue: Cue, *, started_at: dt.datetime, recorded_by: str) -> int:

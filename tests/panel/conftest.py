@@ -9,7 +9,7 @@ import pytest
 
 from broadcaster import accounts
 from broadcaster.accounts import Role
-from broadcaster.runtime import build_runtime
+from broadcaster.runtime import FixedClock, build_runtime
 from web import create_app
 
 PASSWORD = "mat-khau-demo"
@@ -51,7 +51,8 @@ def panel_runtime(repo, rendered, library_copy):
             "BROADCASTER_DATA_DIR": str(rendered),
             "BROADCASTER_LIBRARY_DIR": str(library_copy),
             "BROADCASTER_SPEECH__ENGINES": "espeak",
-        }
+        },
+        clock=FixedClock(NOW),
     )
 
 
@@ -62,7 +63,6 @@ def app(panel_runtime):
             "BROADCASTER_RUNTIME": panel_runtime,
             "TESTING": True,
             "SECRET_KEY": "test-secret",
-            "PANEL_NOW": NOW,
         }
     )
     for username, (full_name, role, station_id) in ACCOUNTS.items():

@@ -7,8 +7,11 @@ from urllib.parse import urlparse
 
 import pytest
 
-from broadcaster import accounts, audit, tokens
-from broadcaster.runtime import build_runtime
+from broadcaster import accounts, audit
+from broadcaster.accounts import tokens
+from broadcaster.runtime import FixedClock, build_runtime
+
+from .conftest import NOW
 
 ROUTES = [
     ("GET", "/admin/users"),
@@ -31,7 +34,7 @@ NEW_OPERATOR = {
 @pytest.fixture
 def panel_runtime(repo, data_dir):
     """Accounts and tokens need no audio: a runtime without the rendered bulletins."""
-    return build_runtime(environ={"BROADCASTER_DATA_DIR": str(data_dir)})
+    return build_runtime(environ={"BROADCASTER_DATA_DIR": str(data_dir)}, clock=FixedClock(NOW))
 
 
 @pytest.fixture

@@ -13,10 +13,12 @@ import re
 import pytest
 from sqlalchemy import select
 
-from broadcaster import airlog, airplan, approval, tokens
+from broadcaster import airlog, approval
+from broadcaster.accounts import tokens
 from broadcaster.airlog import Outcome, Source
+from broadcaster.airplan import service as airplan
+from broadcaster.airplan.store import load_plan
 from broadcaster.db import station_tokens
-from broadcaster.planstore import load_plan
 
 VN = dt.timezone(dt.timedelta(hours=7))
 NOW = dt.datetime(2026, 11, 30, 8, 0, tzinfo=VN)
@@ -147,21 +149,29 @@ def test_a_missed_or_failed_airing_needs_no_start_time(platform, planned, token,
     missed = airing(started_at=..., ended_at=..., outcome="missed", reason="Mất điện")
     assert platform.post(f"{BASE}/airings", json=missed, headers=auth).status_code == 201
     failed = airing(position=1, scheduled_at="2026-11-29T23:30:00Z", outcome="failed")
+    refused = platform.post(f"{BASE}/airings", json=failed, headers=auth)  # the panel's rule too
+    assert refused.status_code == 400 and refused.json["field"] == "reason"
+    failed["reason"] = "Loa cụm 2 không lên tiếng"
     assert platform.post(f"{BASE}/airings", json=failed, headers=auth).status_code == 201
     outcomes = [e.outcome for e in airlog.entries(panel_runtime.engine)]
     assert outcomes == [Outcome.MISSED, Outcome.FAILED]
 
 
-def test_another_outcome_for_the_same_item_is_a_new_entry(platform, planned, token, panel_runtime):
+def test_another_outcome_for_the_same_item_must_correct_the_first(
+    platform, planned, token, panel_runtime
+):
     auth = bearer(token)
     failed = airing(outcome="failed", ended_at=..., reason="Mất kết nối")
     aired = airing(started_at="2026-11-30T06:40:00+07:00", ended_at=...)
-    assert platform.post(f"{BASE}/airings", json=failed, headers=auth).status_code == 201
-    response = platform.post(f"{BASE}/airings", json=aired, headers=auth)
-    assert response.status_code == 201
+    first = platform.post(f"{BASE}/airings", json=failed, headers=auth)
+    assert first.status_code == 201
+    refused = platform.post(f"{BASE}/airings", json=aired, headers=auth)
+    assert refused.status_code == 409 and "Đính chính" in refused.json["error"]
+    aired.update(corrects=first.json["id"], reason="Phát lại khi có mạng")
+    assert platform.post(f"{BASE}/airings", json=aired, headers=auth).status_code == 201
     entries = list(airlog.entries(panel_runtime.engine))
     assert [e.outcome for e in entries] == [Outcome.FAILED, Outcome.AIRED]
-    assert entries[1].late is True
+    assert entries[1].late is True and entries[1].corrects == entries[0].id
 
 
 BAD_FIELDS = [
@@ -180,6 +190,8 @@ BAD_FIELDS = [
     ({"position": ..., "bulletin_id": "f07-gia-danh-cong-ty-tai-chinh-ngan-hang"}, "bulletin_id"),
     ({"position": ...}, "bulletin_id"),
     ({"reason": ["x"]}, "reason"),
+    ({"corrects": "1"}, "corrects"),
+    ({"corrects": 99, "reason": "sai giờ"}, "corrects"),  # not this item's entry
     ({"outcome": "missed"}, "started_at"),
     ({"played_by": "loa-1"}, "played_by"),
     (  # the evening item cannot be missed at 08:00

@@ -17,7 +17,8 @@ import zipfile
 import pytest
 import waitress
 
-from broadcaster import airplan, approval
+from broadcaster import approval
+from broadcaster.airplan import service as airplan
 from broadcaster.approval import Verdict
 
 from .conftest import NOW, PASSWORD

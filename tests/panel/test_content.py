@@ -18,11 +18,12 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
-from broadcaster import airplan, approval, audit
-from broadcaster.bulletins import load_library
-from broadcaster.manifest import load_manifest, save_manifest
-from broadcaster.planstore import load_plan
-from broadcaster.runtime import build_runtime
+from broadcaster import approval, audit
+from broadcaster.airplan import service as airplan
+from broadcaster.airplan.store import load_plan
+from broadcaster.library.bulletins import load_library
+from broadcaster.render.manifest import load_manifest, save_manifest
+from broadcaster.runtime import FixedClock, build_runtime
 
 from .conftest import NOW
 
@@ -55,7 +56,7 @@ def panel_runtime(repo, rendered, library_copy, panel_env):
         "BROADCASTER_SPEECH__ENGINES": "espeak",
         **panel_env,
     }
-    return build_runtime(environ=environ)
+    return build_runtime(environ=environ, clock=FixedClock(NOW))
 
 
 @pytest.fixture

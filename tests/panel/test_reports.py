@@ -11,7 +11,9 @@ import pytest
 
 from broadcaster import airlog
 from broadcaster.airlog import Airing, Outcome, Source
-from broadcaster.runtime import build_runtime
+from broadcaster.runtime import FixedClock, build_runtime
+
+from .conftest import NOW
 
 VN = dt.timezone(dt.timedelta(hours=7))  # the panel's clock is pinned to Mon 30/11/2026 08:00
 SHA = "3f" * 32
@@ -53,7 +55,7 @@ def record(engine, station: str, form: int | None, outcome: Outcome, when: dt.da
 @pytest.fixture
 def panel_runtime(repo, data_dir):
     """Reports read the log, not audio: a runtime without the rendered bulletins."""
-    return build_runtime(environ={"BROADCASTER_DATA_DIR": str(data_dir)})
+    return build_runtime(environ={"BROADCASTER_DATA_DIR": str(data_dir)}, clock=FixedClock(NOW))
 
 
 @pytest.fixture

@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from broadcaster import airplan, alert_plan, approval, audit
+from broadcaster import approval, audit
+from broadcaster.airplan import alerts as alert_plan
+from broadcaster.airplan import service as airplan
+from broadcaster.airplan.store import StoredItem, load_plan
 from broadcaster.alerts import Alert, alerts, pending_alerts
 from broadcaster.planning.campaigns import load_schedule
-from broadcaster.planstore import StoredItem, load_plan
 
 NOW = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))  # as conftest
 TODAY = NOW.date()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from broadcaster.bulletins import Kind, Priority
+from broadcaster.library.bulletins import Kind, Priority
 from broadcaster.planning.campaigns import Campaign, Coverage, Peak
 from broadcaster.planning.planner import Segment
 from broadcaster.planning.slots import Slot

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster.bulletins import load_library
 from broadcaster.errors import ScheduleError
+from broadcaster.library.bulletins import load_library
 from broadcaster.planning.campaigns import (
     Peak,
     check_bulletin_ids,

@@ -8,7 +8,7 @@ import itertools
 
 import pytest
 
-from broadcaster.bulletins import Kind, Priority
+from broadcaster.library.bulletins import Kind, Priority
 from broadcaster.planning.campaigns import Peak
 from broadcaster.planning.planner import Aired, DayPlan, SlotPlan, plan_day, plan_days
 

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pytest
 
-from broadcaster.bulletins import Library, load_library
-from broadcaster.manifest import RenderRecord, file_sha256
+from broadcaster.airplan.store import StoredItem, items_from_plan
+from broadcaster.library.bulletins import Library, load_library
 from broadcaster.planning.campaigns import Campaign, active_campaign, load_campaign
 from broadcaster.planning.planner import Segment, plan_day
 from broadcaster.planning.stations import Network, load_network
-from broadcaster.planstore import StoredItem, items_from_plan
+from broadcaster.render.manifest import RenderRecord, file_sha256
 
 REPO = Path(__file__).resolve().parents[2]
 

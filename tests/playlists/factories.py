@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 
+from broadcaster.airplan.store import StoredItem
 from broadcaster.planning.plans import after
 from broadcaster.planning.slots import Slot
 from broadcaster.planning.stations import Level, Station
-from broadcaster.planstore import StoredItem
 from broadcaster.playlists.sessions import StationDay, station_day
 
 ZONE = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")

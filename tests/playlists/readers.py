@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from html.parser import HTMLParser
 
+from icalendar import Calendar, Event, vDDDTypes
+
 
 def parse_m3u8(text: str) -> list[tuple[int, str, str]]:
     """(seconds, title, file) per entry, as a player reads them: comments skipped."""
@@ -19,45 +21,25 @@ def parse_m3u8(text: str) -> list[tuple[int, str, str]]:
     return entries
 
 
-def unfold(octets: bytes) -> list[str]:
-    """Content lines: a CRLF followed by a space or tab continues the line (RFC 5545 3.1)."""
-    assert octets.endswith(b"\r\n")
-    return octets.replace(b"\r\n ", b"").replace(b"\r\n\t", b"").decode("utf-8").split("\r\n")[:-1]
+def read_calendar(octets: bytes) -> Calendar:
+    """The .ics file as a phone reads it (icalendar's parser), with nothing it had to skip."""
+    calendar = Calendar.from_ical(octets)
+    for component in calendar.walk():
+        assert not component.errors, (component.name, component.errors)
+    return calendar
 
 
-def unescape(value: str) -> str:
-    out, chars = [], iter(value)
-    for char in chars:
-        if char == "\\":
-            following = next(chars)
-            out.append("\n" if following in "nN" else following)
-        else:
-            out.append(char)
-    return "".join(out)
+def events(octets: bytes) -> list[Event]:
+    """The VEVENTs; an event's own properties leave its alarm's out, values are unescaped."""
+    return read_calendar(octets).events
 
 
-def events(octets: bytes) -> list[dict[str, str]]:
-    """Each VEVENT's own properties (the alarm's left out), values unescaped."""
-    found, current, depth = [], None, 0
-    for line in unfold(octets):
-        name, _, value = line.partition(":")
-        if line == "BEGIN:VEVENT":
-            current, depth = {}, 0
-        elif line == "END:VEVENT":
-            found.append(current)
-            current = None
-        elif line.startswith("BEGIN:"):
-            depth += 1
-        elif line.startswith("END:"):
-            depth -= 1
-        elif current is not None and depth == 0:
-            current[name] = unescape(value)
-    return found
-
-
-def utc(value: str) -> dt.datetime:
-    assert value.endswith("Z")
-    return dt.datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
+def utc(prop: vDDDTypes) -> dt.datetime:
+    """A DATE-TIME property's value, which must be in UTC (``...Z``): no TZID, not floating."""
+    assert "TZID" not in prop.params
+    assert isinstance(prop.dt, dt.datetime) and prop.dt.utcoffset() == dt.timedelta(0)
+    assert prop.to_ical().endswith(b"Z")
+    return prop.dt
 
 
 class Page(HTMLParser):

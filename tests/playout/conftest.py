@@ -11,7 +11,7 @@ from sqlalchemy import Engine, event
 
 from broadcaster.config import load_settings
 
-from .studio import GRACE_S, PLAYER, Studio
+from .studio import GRACE_S, PLAYER, STATION, Studio
 
 
 @pytest.fixture(scope="session")
@@ -31,11 +31,35 @@ def tones(tmp_path_factory: pytest.TempPathFactory) -> dict[int, Path]:
     return made
 
 
+# The studio's own station: the daemon refuses one the schedule does not name.
+STATIONS = f"""\
+timezone: Asia/Ho_Chi_Minh
+producer:
+  id: {STATION}
+  name: Đài thử nghiệm
+  level: district
+  slots:
+    - {{days: daily, start: "6:00", minutes: 30}}
+communes:
+  - id: xa-thu-nghiem
+    name: Xã thử nghiệm
+    slots:
+      - {{days: daily, start: "7:00", minutes: 15}}
+"""
+
+
 @pytest.fixture
 def studio(repo: Path, tmp_path: Path, tones: dict[int, Path]) -> Iterator[Studio]:
+    stations = tmp_path / "stations.yaml"
+    stations.write_text(STATIONS, encoding="utf-8")
     settings = load_settings(
         environ={"BROADCASTER_DATA_DIR": str(tmp_path / "var")},
-        overrides={"playout.player": PLAYER, "playout.grace_s": GRACE_S},
+        overrides={
+            "playout.player": PLAYER,
+            "playout.grace_s": GRACE_S,
+            "schedule.stations": str(stations),
+            "schedule.campaigns": [],
+        },
     )
     made = Studio(settings, tones)
     yield made

@@ -20,11 +20,12 @@ import pytest
 
 from broadcaster import airlog, db
 from broadcaster.airlog import Airing
+from broadcaster.airplan.store import StoredItem, save_plan
 from broadcaster.approval import Verdict, decide
 from broadcaster.config import Settings
-from broadcaster.manifest import RenderRecord, renders_dir
-from broadcaster.planstore import StoredItem, save_plan
 from broadcaster.playout import run_playout, state
+from broadcaster.render.manifest import RenderRecord, renders_dir
+from broadcaster.runtime import Runtime
 
 STATION = "dai-thu-nghiem"
 # Plays the file to a null output in real time, as a studio player would.
@@ -123,7 +124,7 @@ class Studio:
 
         def run() -> None:
             try:
-                run_playout(self.settings, station_id=self.station, stop_event=stop,
+                run_playout(Runtime(self.settings), station_id=self.station, stop_event=stop,
                             **{**FAST, **options})  # fmt: skip
             except BaseException as exc:  # noqa: BLE001 - re-raised in the test
                 errors.append(exc)
@@ -150,7 +151,6 @@ class Studio:
 
     def wait_on_air(self, item: StoredItem, timeout_s: float = 20.0) -> None:
         """Until the daemon has started the player for ``item``."""
-        state.ensure_schema(self.engine)  # the daemon may not have made it yet
 
         def on_air() -> bool:
             markers = state.markers(self.engine, self.station)

@@ -8,7 +8,7 @@ import zoneinfo
 
 import pytest
 
-from broadcaster.planstore import StoredItem
+from broadcaster.airplan.store import StoredItem
 from broadcaster.playout import agenda
 from broadcaster.playout.agenda import Cue
 

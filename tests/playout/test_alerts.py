@@ -8,7 +8,8 @@ import pytest
 
 from broadcaster import alerts
 from broadcaster.approval import Verdict, decide
-from broadcaster.manifest import RenderRecord
+from broadcaster.errors import Refused
+from broadcaster.render.manifest import RenderRecord
 
 NOW = dt.datetime(2025, 3, 3, 8, 15, tzinfo=dt.UTC)
 
@@ -26,7 +27,7 @@ def record(sha: str) -> RenderRecord:
 
 
 def raise_for(engine, stations, sha: str = "a" * 64, now: dt.datetime = NOW) -> int:
-    return alerts.raise_alert(
+    return alerts.record_alert(
         engine,
         bulletin_id="canh-bao",
         render_sha256=sha,
@@ -62,15 +63,15 @@ def test_each_station_finds_the_alerts_that_name_it_or_everyone(engine, approved
 
 
 def test_only_approved_audio_may_interrupt_the_air(engine):
-    with pytest.raises(alerts.AlertError, match="has not been approved"):
+    with pytest.raises(Refused, match="has not been approved"):
         raise_for(engine, None, sha="b" * 64)
     decide(engine, record("c" * 64), verdict=Verdict.APPROVED, by="tp", now=NOW)
     decide(engine, record("c" * 64), verdict=Verdict.REJECTED, by="tp", now=NOW)
-    with pytest.raises(alerts.AlertError, match="was rejected"):
+    with pytest.raises(Refused, match="was rejected"):
         raise_for(engine, None, sha="c" * 64)
     assert alerts.pending_alerts(engine, "co-am") == []
 
 
 def test_an_alert_for_no_station_is_refused(engine, approved):
-    with pytest.raises(alerts.AlertError, match="at least one station"):
+    with pytest.raises(Refused, match="needs a station"):
         raise_for(engine, [])

@@ -23,10 +23,12 @@ from pathlib import Path
 import pytest
 import sqlalchemy
 from apscheduler.jobstores.sqlalchemy import SQLAlchemyJobStore
+from shifted_clock import SHIFTED_CHILD
 
 from broadcaster import airlog, alerts, db
 from broadcaster.airlog import Airing, Outcome, Source
 from broadcaster.playout import PlayoutError, agenda, run_playout, state
+from broadcaster.runtime import Runtime
 
 from .studio import GRACE_S, PLAYER, by_bulletin, changes_to_log, now
 
@@ -130,7 +132,6 @@ def test_at_start_what_passed_is_played_late_within_grace_or_logged_missed(studi
             scheduled_at=operator_slot[0].starts_at,
         ),
     )  # fmt: skip
-    state.ensure_schema(studio.engine)
     cue = agenda.Cue.of_item(cut_slot[0])
     state.mark(studio.engine, cue, started_at=cut_slot[0].starts_at, recorded_by="playout@old")
 
@@ -201,7 +202,7 @@ def test_an_emergency_alert_cuts_the_item_on_air_and_airs_at_once(studio):
         studio.wait_on_air(slot[0])
         time.sleep(0.4)
         raised = now()
-        alert_id = alerts.raise_alert(
+        alert_id = alerts.record_alert(
             studio.engine,
             bulletin_id="siren",
             render_sha256=siren.sha256,
@@ -281,12 +282,15 @@ def test_a_process_in_utc_keeps_vietnam_times_and_schedules_tomorrow(studio, pro
     assert str(job.trigger.run_date.tzinfo) == "Asia/Ho_Chi_Minh"
 
 
-DAEMON = """
+DAEMON = (
+    SHIFTED_CHILD
+    + """
 import sys
-from broadcaster.config import load_settings
 from broadcaster.playout import run_playout
-run_playout(load_settings(), station_id=sys.argv[1], poll_s=0.2, refresh_s=0.5)
+from broadcaster.runtime import build_runtime
+run_playout(build_runtime(), station_id=sys.argv[1], poll_s=0.2, refresh_s=0.5)
 """
+)
 
 
 def start_daemon_process(studio) -> subprocess.Popen:
@@ -297,6 +301,8 @@ def start_daemon_process(studio) -> subprocess.Popen:
         "BROADCASTER_DATA_DIR": str(studio.settings.data_dir),
         "BROADCASTER_PLAYOUT__PLAYER": json.dumps(PLAYER),
         "BROADCASTER_PLAYOUT__GRACE_S": str(GRACE_S),
+        "BROADCASTER_SCHEDULE__STATIONS": str(studio.settings.schedule.stations),
+        "BROADCASTER_SCHEDULE__CAMPAIGNS": "[]",
     }
     return subprocess.Popen(
         [sys.executable, "-c", DAEMON, studio.station], env=env, stderr=subprocess.PIPE, text=True
@@ -365,5 +371,7 @@ def test_a_second_daemon_for_the_same_station_refuses_to_start(studio):
         lock = studio.settings.data_dir / f"playout-{studio.station}.lock"
         studio.wait_until(lambda: lock.exists() and lock.read_text(), 10, "the first daemon")
         with pytest.raises(PlayoutError, match="already running"):
-            run_playout(studio.settings, station_id=studio.station, stop_event=already_stopped)
-    run_playout(studio.settings, station_id=studio.station, stop_event=already_stopped)
+            run_playout(
+                Runtime(studio.settings), station_id=studio.station, stop_event=already_stopped
+            )
+    run_playout(Runtime(studio.settings), station_id=studio.station, stop_event=already_stopped)

@@ -1,0 +1,216 @@
+"""The air plan: approved audio, the schedule and history in; stored day plans out.
+
+This is where the pure planner meets the library, the manifest, the approval
+records and the airing log. The CLI, the panel and the demo all plan through here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import shutil
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, select
+
+from broadcaster import approval
+from broadcaster.airlog import Outcome
+from broadcaster.airplan import alerts as alert_plan
+from broadcaster.airplan.store import items_from_plan, load_plan, save_plan, withdraw_render
+from broadcaster.db import airings, plan_items
+from broadcaster.errors import BroadcasterError
+from broadcaster.library.bulletins import Library
+from broadcaster.planning.campaigns import Campaign, active_campaign
+from broadcaster.planning.forecast import Forecast, forecast
+from broadcaster.planning.planner import Aired, DayPlan, Segment, plan_day
+from broadcaster.planning.stations import Network
+from broadcaster.playlists import write_calendar, write_day
+from broadcaster.render.manifest import RenderRecord
+from broadcaster.runtime import Runtime
+
+HISTORY_DAYS = 120  # longer than any coverage window a campaign sets
+
+
+class NothingApproved(BroadcasterError):
+    def __init__(self) -> None:
+        super().__init__(
+            "no approved audio to plan: render the library (broadcaster render), "
+            "listen, then approve (broadcaster approve ID ... or --all)"
+        )
+
+
+@dataclass(frozen=True)
+class Airable:
+    """The approved current renders and what the planner knows of each."""
+
+    segments: tuple[Segment, ...]
+    renders: Mapping[str, RenderRecord]
+
+
+def airable(library: Library, renders: Mapping[str, RenderRecord], engine: Engine) -> Airable:
+    approved = approval.approved_renders(renders, approval.latest_decisions(engine))
+    segments = tuple(
+        Segment.of(bulletin, approved[bulletin.id].duration_s)
+        for bulletin in library
+        if bulletin.id in approved
+    )
+    return Airable(segments, approved)
+
+
+def load_network_and_campaigns(
+    runtime: Runtime, durations: Mapping[str, float] | None = None
+) -> tuple[Network, tuple[Campaign, ...]]:
+    """The runtime's schedule as a pair; ``durations`` add the slot-length checks."""
+    schedule = runtime.schedule(durations)
+    return schedule.network, schedule.campaigns
+
+
+def history(engine: Engine, zone: dt.tzinfo, before: dt.date) -> list[Aired]:
+    """What stations aired (the log) and were planned to air (stored plans) before a day.
+
+    Plans count too: a commune confirms its airings later, and the rotation
+    must not wait for paperwork to move on.
+    """
+    start = before - dt.timedelta(days=HISTORY_DAYS)
+    since = dt.datetime.combine(start, dt.time.min, zone)
+    until = dt.datetime.combine(before, dt.time.min, zone)
+    logged = (
+        select(airings.c.station_id, airings.c.form, airings.c.bulletin_id, airings.c.started_at)
+        .where(airings.c.outcome == Outcome.AIRED.value)
+        .where(airings.c.started_at >= since, airings.c.started_at < until)
+    )
+    planned = select(
+        plan_items.c.station_id, plan_items.c.form, plan_items.c.bulletin_id, plan_items.c.starts_at
+    ).where(plan_items.c.day >= start.isoformat(), plan_items.c.day < before.isoformat())
+    records = []
+    with engine.connect() as connection:
+        for query in (logged, planned):
+            for station_id, form, bulletin_id, at in connection.execute(query):
+                local = at.astimezone(zone)
+                records.append(Aired(station_id, form, local.date(), local.time(), bulletin_id))
+    return records
+
+
+def plan_range(runtime: Runtime, first: dt.date, days: int, *, now: dt.datetime) -> list[DayPlan]:
+    """Plan ``days`` days from ``first`` with the campaign running each day; store each."""
+    found = airable(runtime.library(), runtime.renders(), runtime.engine)
+    if not found.segments:
+        raise NothingApproved()
+    durations = {s.bulletin_id: s.duration_s for s in found.segments}
+    network, campaigns = load_network_and_campaigns(runtime, durations)
+    past = history(runtime.engine, network.zone, first)
+    plans = []
+    for offset in range(days):
+        day = first + dt.timedelta(days=offset)
+        plan = plan_day(day, network, active_campaign(campaigns, day), found.segments, past)
+        items = items_from_plan(plan, found.renders)
+        items = alert_plan.place_alerts(runtime.engine, day, items, network, campaigns)
+        save_plan(runtime.engine, day, items, now=now)
+        past += plan.aired()
+        plans.append(plan)
+    return plans
+
+
+def playlists_dir(runtime: Runtime) -> Path:
+    return runtime.paths.playlists
+
+
+def publish_playlists(runtime: Runtime, day: dt.date, *, zips: bool = True) -> list[Path]:
+    """Write every station's folder, playlist, printable schedule and zip for a stored day."""
+    network, campaigns = load_network_and_campaigns(runtime)
+    items = load_plan(runtime.engine, day, network.zone)
+    return write_day(
+        day,
+        items,
+        network,
+        renders_dir=runtime.paths.renders,
+        out_root=playlists_dir(runtime),
+        campaigns=campaigns,
+        zips=zips,
+    )
+
+
+def withdraw(runtime: Runtime, sha256: str, *, now: dt.datetime) -> list[dt.date]:
+    """Rejected audio never airs again: out of every plan after ``now``, playlists rewritten.
+
+    The playout daemon reads the stored plan at each item's time, so it follows.
+    Returns the days whose plans changed.
+    """
+    days = withdraw_render(runtime.engine, sha256, after=now)
+    zone = runtime.settings.zone
+    for day in days:
+        if load_plan(runtime.engine, day, zone):
+            publish_playlists(runtime, day)
+        else:  # nothing left to air that day: no folder may still offer the audio
+            shutil.rmtree(playlists_dir(runtime) / day.isoformat(), ignore_errors=True)
+    return days
+
+
+def export_calendar(
+    runtime: Runtime, station_id: str, first: dt.date, days: int, output: Path | None = None
+) -> Path:
+    """A station's stored plan over ``days`` days as one .ics file."""
+    network, campaigns = load_network_and_campaigns(runtime)
+    try:
+        station = network.get(station_id)
+    except KeyError:
+        raise BroadcasterError(f"no station '{station_id}' in the schedule") from None
+    items = []
+    for offset in range(days):
+        items += load_plan(
+            runtime.engine, first + dt.timedelta(days=offset), network.zone, station_id
+        )
+    if not items:
+        raise BroadcasterError(f"nothing is planned for {station_id} from {first}: plan first")
+    path = output or playlists_dir(runtime) / "calendars" / f"{station_id}-{first}.ics"
+    return write_calendar(
+        station, items, path, zone=network.zone, campaigns=campaigns, now=runtime.clock.now()
+    )
+
+
+@dataclass(frozen=True)
+class Outlook:
+    """A campaign's forecast from a day on, as far as the horizon."""
+
+    campaign: Campaign  # as configured
+    first: dt.date | None  # the days forecast; None: the campaign starts beyond the horizon
+    last: dt.date | None
+    forecast: Forecast | None
+
+
+def forecast_from(
+    runtime: Runtime,
+    day: dt.date,
+    *,
+    horizon_days: int | None = None,
+    schedule: tuple[Network, tuple[Campaign, ...]] | None = None,
+) -> list[Outlook]:
+    """Coverage forecasts for every campaign running on ``day`` or starting later.
+
+    Each campaign is forecast from ``day`` (its earlier windows are history, which
+    the airing log and the reports answer) to its end or the horizon. Starting on
+    ``day`` matters as much as ending early: a standing campaign begun years ago
+    would otherwise "miss" every window before the history the planner reads.
+    ``schedule`` (network, campaigns) saves loading them again.
+    """
+    found = airable(runtime.library(), runtime.renders(), runtime.engine)
+    if not found.segments:
+        raise NothingApproved()
+    network, campaigns = schedule or load_network_and_campaigns(runtime)
+    past = history(runtime.engine, network.zone, day)
+    horizon_end = day + dt.timedelta(days=horizon_days - 1) if horizon_days else None
+    outlooks = []
+    for campaign in campaigns:
+        if campaign.end < day:
+            continue
+        first = max(campaign.start, day)
+        last = campaign.end if horizon_end is None else min(campaign.end, horizon_end)
+        if first > last:
+            outlooks.append(Outlook(campaign, None, None, None))
+            continue
+        window = dataclasses.replace(campaign, start=first, end=last)
+        result = forecast(window, network, found.segments, past, start=first)
+        outlooks.append(Outlook(campaign, first, last, result))
+    return outlooks

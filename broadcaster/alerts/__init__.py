@@ -1,0 +1,152 @@
+"""Emergency alerts (thông báo khẩn cấp): aired at once, interrupting whatever plays.
+
+Circular 39/2020/TT-BTTTT's third priority, khẩn cấp, does not wait for a slot.
+Staff raise an alert for an approved render and the stations it concerns (or
+all of them); each station's playout daemon polls for alerts newer than the
+last one it saw, plays them at once and logs the airing like any other, with
+the alert's raise time as the scheduled time.
+
+An alert is a decision someone took and the evidence of when: it is never
+edited. Its tables, ``alerts`` and ``alert_stations``, are in
+:mod:`broadcaster.db.schema` with every other, so ``db.connect`` creates them on
+new and older databases alike.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import Engine, exists, or_, select
+
+from broadcaster import approval
+from broadcaster.db import alert_stations, alerts
+from broadcaster.errors import Refused
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: int
+    bulletin_id: str
+    render_sha256: str
+    file: str
+    duration_s: float
+    title: str
+    station_ids: tuple[str, ...] | None  # None: every station
+    raised_by: str
+    raised_at: dt.datetime
+    form: int | None = None
+
+    def concerns(self, station_id: str) -> bool:
+        return self.station_ids is None or station_id in self.station_ids
+
+
+def record_alert(
+    engine: Engine,
+    *,
+    bulletin_id: str,
+    render_sha256: str,
+    file: str,
+    duration_s: float,
+    title: str,
+    station_ids: Iterable[str] | None,
+    raised_by: str,
+    now: dt.datetime,
+    form: int | None = None,
+) -> int:
+    """Record an alert for ``station_ids`` (None: all); returns its id.
+
+    Only audio whose standing decision is an approval may interrupt the air.
+    """
+    stations = None if station_ids is None else tuple(dict.fromkeys(station_ids))
+    if stations is not None and not stations:
+        raise Refused("alert-no-station", "an alert needs a station, or all", field="stations")
+    if duration_s <= 0:
+        raise ValueError(f"alert audio must last more than 0 s, not {duration_s}")  # a bug
+    with engine.begin() as connection:
+        decision = connection.execute(select(approval.standing_verdict(render_sha256))).scalar()
+        if decision != approval.Verdict.APPROVED:
+            state = "was rejected" if decision else "has not been approved"
+            raise Refused(
+                "alert-not-approved",
+                f"render {render_sha256[:12]} of {bulletin_id} {state}",
+                rejected=decision is not None,
+            )
+        alert_id = connection.execute(
+            alerts.insert().values(
+                bulletin_id=bulletin_id,
+                title=title,
+                form=form,
+                render_sha256=render_sha256,
+                file=file,
+                duration_s=duration_s,
+                all_stations=stations is None,
+                raised_by=raised_by,
+                raised_at=now,
+            )
+        ).inserted_primary_key[0]
+        if stations:
+            connection.execute(
+                alert_stations.insert(),
+                [{"alert_id": alert_id, "station_id": s} for s in stations],
+            )
+    return alert_id
+
+
+def pending_alerts(engine: Engine, station_id: str, after_id: int = 0) -> list[Alert]:
+    """Alerts for ``station_id`` newer than ``after_id`` whose audio still stands approved,
+    oldest first."""
+    mine = exists().where(
+        alert_stations.c.alert_id == alerts.c.id, alert_stations.c.station_id == station_id
+    )
+    return _read(engine, alerts.c.id > after_id, or_(alerts.c.all_stations, mine), _standing())
+
+
+def alerts_raised(
+    engine: Engine,
+    since: dt.datetime,
+    until: dt.datetime | None = None,
+    *,
+    standing_only: bool = False,
+) -> list[Alert]:
+    """Every alert raised in [since, until), oldest first; with ``standing_only``, only
+    those whose audio is still approved (a rejection withdraws an alert from the air)."""
+    conditions = [alerts.c.raised_at >= since]
+    if until is not None:
+        conditions.append(alerts.c.raised_at < until)
+    if standing_only:
+        conditions.append(_standing())
+    return _read(engine, *conditions)
+
+
+def _standing():
+    """SQL: the alert's audio still stands approved."""
+    return approval.standing_verdict(alerts.c.render_sha256) == approval.Verdict.APPROVED.value
+
+
+def _read(engine: Engine, *conditions) -> list[Alert]:
+    query = select(alerts).where(*conditions).order_by(alerts.c.id)
+    with engine.connect() as connection:
+        rows = connection.execute(query).mappings().all()
+        named = connection.execute(
+            select(alert_stations).where(alert_stations.c.alert_id.in_([r["id"] for r in rows]))
+        ).all()
+    stations: dict[int, list[str]] = {}
+    for alert_id, station in named:
+        stations.setdefault(alert_id, []).append(station)
+    return [
+        Alert(
+            id=row["id"],
+            bulletin_id=row["bulletin_id"],
+            render_sha256=row["render_sha256"],
+            file=row["file"],
+            duration_s=row["duration_s"],
+            title=row["title"],
+            station_ids=None if row["all_stations"] else tuple(sorted(stations[row["id"]])),
+            raised_by=row["raised_by"],
+            raised_at=row["raised_at"],
+            form=row["form"],
+        )
+        for row in rows
+    ]

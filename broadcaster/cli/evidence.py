@@ -1,0 +1,101 @@
+"""``broadcaster alert`` and ``broadcaster confirm``: the panel's rules from a terminal.
+
+Both call the same functions as the panel and the API (:mod:`broadcaster.alerts.raising`,
+:mod:`broadcaster.airlog.confirm`), so the answers are the same; each action is in
+the audit trail under ``--by`` (default: the login name).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+
+import click
+
+from broadcaster.airlog import Outcome, Source
+from broadcaster.airlog.confirm import Claim, confirm, said
+from broadcaster.airplan.store import load_plan
+from broadcaster.alerts.raising import raise_alert
+from broadcaster.cli.support import LazyRuntime, UserError, operating_user, pass_runtime
+
+
+@click.command()
+@click.argument("bulletin_id")
+@click.option("--station", "stations", multiple=True, metavar="ID", help="A station to alert.")
+@click.option("--all", "everywhere", is_flag=True, help="Alert every station.")
+@click.option("--by", default=operating_user, help="Who orders it (default: your login name).")
+@pass_runtime
+def alert(
+    lazy: LazyRuntime, bulletin_id: str, stations: Sequence[str], everywhere: bool, by: str
+) -> None:
+    """Raise an emergency alert: BULLETIN_ID's approved audio, aired at once."""
+    if everywhere == bool(stations):
+        raise UserError("name stations with --station, or use --all")
+    raised = raise_alert(
+        lazy.get(), bulletin_id, stations=None if everywhere else list(stations), by=by
+    )
+    where = "all stations" if everywhere else ", ".join(raised.alert.station_ids or ())
+    click.echo(f"alert #{raised.alert.id} raised: {bulletin_id} for {where}")
+    placed = sorted({p.slot.start.isoformat() for p in raised.targets if p.slot is not None})
+    if placed:
+        click.echo(f"  first in the next slot of each commune: {', '.join(placed)}")
+    if raised.publish_error:
+        raise UserError(f"recorded, but the playlists were not written: {raised.publish_error}")
+
+
+@click.command("confirm")
+@click.argument("station_id")
+@click.argument("day", type=click.DateTime(["%Y-%m-%d"]))
+@click.argument("position", type=click.IntRange(1, 999))
+@click.option(
+    "--outcome", type=click.Choice([o.value for o in Outcome]), required=True, help="What happened."
+)
+@click.option("--at", "started", help="When it started: HH:MM on that day, or ISO 8601.")
+@click.option("--reason", default="", help="Why it failed or was missed, or why corrected.")
+@click.option("--corrects", type=int, help="The log entry this one corrects.")
+@click.option("--by", default=operating_user, help="Who confirms (default: your login name).")
+@pass_runtime
+def confirm_airing(
+    lazy: LazyRuntime,
+    station_id: str,
+    day: dt.datetime,
+    position: int,
+    outcome: str,
+    started: str | None,
+    reason: str,
+    corrects: int | None,
+    by: str,
+) -> None:
+    """Record what happened to item POSITION of STATION_ID's playlist on DAY."""
+    runtime = lazy.get()
+    zone = runtime.schedule().network.zone
+    items = load_plan(runtime.engine, day.date(), zone, station_id)
+    item = next((i for i in items if i.position == position), None)
+    if item is None:
+        raise UserError(f"no item {position} in {station_id}'s plan of {day.date()}")
+    claim = Claim(Outcome(outcome), _moment(started, day.date(), zone), None, reason, corrects)
+    recorded = confirm(
+        runtime.engine,
+        item,
+        claim,
+        source=Source.OPERATOR,
+        by=by,
+        now=runtime.clock.now(),
+        zone=zone,
+    )
+    entry = recorded.entry
+    state = "recorded" if recorded.created else "already recorded"
+    click.echo(f"{state} as entry {entry.id}: {item.bulletin_id}, {entry.outcome}")
+    click.echo(f"  {said(entry, zone)}")
+
+
+def _moment(text: str | None, day: dt.date, zone: dt.tzinfo) -> dt.datetime | None:
+    if not text:
+        return None
+    try:
+        if len(text) <= 5:
+            return dt.datetime.combine(day, dt.time.fromisoformat(text), zone)
+        moment = dt.datetime.fromisoformat(text)
+    except ValueError:
+        raise UserError(f"--at {text!r}: give HH:MM or an ISO 8601 time") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)

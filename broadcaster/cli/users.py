@@ -1,0 +1,93 @@
+"""``broadcaster user ...``: panel accounts from the command line."""
+
+from __future__ import annotations
+
+import click
+
+from broadcaster import accounts
+from broadcaster.cli.support import UserError, format_table, pass_runtime
+
+
+@click.group()
+def user() -> None:
+    """Panel accounts: add, change password, disable."""
+
+
+def _read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return click.get_text_stream("stdin").readline().rstrip("\r\n")
+    return click.prompt("password", hide_input=True, confirmation_prompt=True)
+
+
+@user.command("add")
+@click.argument("username")
+@click.option("--full-name", required=True, help="Shown in the panel and the logs.")
+@click.option("--role", type=click.Choice([r.value for r in accounts.Role]), required=True)
+@click.option("--station", "station_id", help="An operator's station id.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@pass_runtime
+def user_add(lazy, username, full_name, role, station_id, password_stdin) -> None:
+    runtime = lazy.get()
+    if station_id and runtime.schedule().station(station_id) is None:
+        raise UserError(f"no station '{station_id}' in {runtime.settings.schedule.stations}")
+    created = accounts.add_user(
+        runtime.engine,
+        username=username,
+        full_name=full_name,
+        password=_read_password(password_stdin),
+        role=accounts.Role(role),
+        station_id=station_id,
+        now=runtime.clock.now(),
+    )
+    click.echo(f"added {created.username} ({created.role.value})")
+
+
+@user.command("passwd")
+@click.argument("username")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
+@pass_runtime
+def user_passwd(lazy, username, password_stdin) -> None:
+    accounts.set_password(lazy.get().engine, username, _read_password(password_stdin))
+    click.echo(f"password changed for {username}")
+
+
+@user.command("disable")
+@click.argument("username")
+@pass_runtime
+def user_disable(lazy, username) -> None:
+    accounts.set_active(lazy.get().engine, username, False)
+    click.echo(f"disabled {username}")
+
+
+DEMO_PASSWORD = "demo-2026"
+DEMO_ACCOUNTS = (
+    ("canbo", "Cán bộ Trung tâm (demo)", accounts.Role.STAFF, None),
+    ("xa-tam-cuong", "Cán bộ đài xã Tam Cường (demo)", accounts.Role.OPERATOR, "tam-cuong"),
+    ("tt-vinh-bao", "Cán bộ đài thị trấn Vĩnh Bảo (demo)", accounts.Role.OPERATOR, "tt-vinh-bao"),
+    ("lanhdao", "Lãnh đạo UBND (demo)", accounts.Role.LEADER, None),
+    ("quantri", "Quản trị viên (demo)", accounts.Role.ADMIN, None),
+)
+
+
+@user.command("demo")
+@pass_runtime
+def user_demo(lazy) -> None:
+    """Create one demo account per role (if missing) and print how to log in."""
+    runtime = lazy.get()
+    existing = {u.username for u in accounts.list_users(runtime.engine)}
+    now = runtime.clock.now()
+    rows = []
+    for username, full_name, role, station_id in DEMO_ACCOUNTS:
+        if username not in existing:
+            accounts.add_user(
+                runtime.engine,
+                username=username,
+                full_name=full_name,
+                password=DEMO_PASSWORD,
+                role=role,
+                station_id=station_id,
+                now=now,
+            )
+        rows.append((username, DEMO_PASSWORD, role.value, station_id or ""))
+    click.echo("demo accounts (change or disable them before real use):")
+    click.echo(format_table(("username", "password", "role", "station"), rows))

@@ -1,0 +1,221 @@
+"""Every table of the project, on one ``metadata``.
+
+One place to read the whole database, and one module that imports nothing of
+the project but its column types: whatever owns the logic over a table
+(approval, airlog, alerts, playout, reports) imports its table from here, so the
+schema never has to import them back. ``broadcaster.db.connect`` creates the
+tables on new and older databases alike.
+
+Three kinds of table:
+
+- evidence (``airings``, ``audit``, ``approvals``, ``alerts``...): what was
+  decided and aired; the airing log and the audit trail are append-only
+  (triggers in :mod:`broadcaster.db`);
+- working state (``playout_on_air``): the playout daemon's marker of the item
+  playing, rows come and go;
+- running totals of the airing log (``ROLLUP_TABLES``): kept by SQLite triggers
+  only, so they are not made by ``create_all`` but by
+  :func:`broadcaster.db.rollup.install`, on SQLite, in the transaction that
+  fills them from the log and adds the triggers. Other backends have none, and
+  :func:`broadcaster.db.rollup.present` sends the reports to the log there.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    text,
+)
+
+from broadcaster.db.types import UTCDateTime
+
+metadata = MetaData()
+
+# -- evidence and accounts -----------------------------------------------------------------
+
+approvals = Table(
+    "approvals",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("bulletin_id", String(100), nullable=False),
+    Column("render_sha256", String(64), nullable=False),
+    Column("decision", String(10), nullable=False),  # approved | rejected
+    Column("decided_by", String(100), nullable=False),
+    Column("decided_at", UTCDateTime, nullable=False),
+    Column("comment", Text, nullable=False, default=""),
+    Index("ix_approvals_render", "render_sha256", "id"),
+)
+
+plan_items = Table(
+    "plan_items",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("day", String(10), nullable=False),  # local date, ISO
+    Column("station_id", String(100), nullable=False),
+    Column("slot_start", UTCDateTime, nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("bulletin_id", String(100), nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("form", Integer),
+    Column("render_sha256", String(64), nullable=False),
+    Column("file", String(200), nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("priority", String(10), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("planned_at", UTCDateTime, nullable=False),
+    Index("ix_plan_day_station", "day", "station_id", "starts_at"),
+)
+
+airings = Table(
+    "airings",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("station_id", String(100), nullable=False),
+    Column("bulletin_id", String(100), nullable=False),
+    Column("form", Integer),
+    Column("render_sha256", String(64), nullable=False),
+    Column("scheduled_at", UTCDateTime),
+    Column("started_at", UTCDateTime),
+    Column("ended_at", UTCDateTime),
+    Column("outcome", String(10), nullable=False),  # aired | failed | missed
+    Column("late", Boolean, nullable=False, default=False),
+    Column("reason", Text, nullable=False, default=""),
+    Column("source", String(10), nullable=False),  # playout | operator | api
+    Column("recorded_by", String(100), nullable=False),
+    Column("recorded_at", UTCDateTime, nullable=False),
+    Column("corrects", Integer, ForeignKey("airings.id")),
+    Index("ix_airings_station_time", "station_id", "scheduled_at"),
+    # The coverage matrix reads only this index: (station, form, outcome, start).
+    Index("ix_airings_form", "station_id", "form", "outcome", "started_at"),
+    # The dashboard's chart, missed/failed counts and quiet stations.
+    Index("ix_airings_time", "outcome", "started_at", "scheduled_at", "form"),
+    Index("ix_airings_corrects", "corrects", sqlite_where=text("corrects IS NOT NULL")),
+    Index("ix_airings_recorded", "recorded_at"),
+)
+
+users = Table(
+    "users",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("username", String(100), nullable=False, unique=True),
+    Column("full_name", String(200), nullable=False),
+    Column("password_hash", String(300), nullable=False),
+    Column("role", String(10), nullable=False),  # staff | operator | leader | admin
+    Column("station_id", String(100)),  # an operator's one station
+    Column("active", Boolean, nullable=False, default=True),
+    Column("created_at", UTCDateTime, nullable=False),
+)
+
+station_tokens = Table(
+    "station_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("station_id", String(100), nullable=False),
+    Column("token_sha256", String(64), nullable=False, unique=True),
+    Column("created_by", String(100), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime),
+)
+
+audit = Table(
+    "audit",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(100), nullable=False),
+    Column("action", String(30), nullable=False),  # edit | render | upload | approve | ...
+    Column("target", String(200), nullable=False, default=""),
+    Column("detail", Text, nullable=False, default=""),
+    Index("ix_audit_at", "at"),
+)
+
+# -- emergency alerts (broadcaster.alerts): never edited -----------------------------------
+
+alerts = Table(
+    "alerts",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("bulletin_id", String(100), nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("form", Integer),
+    Column("render_sha256", String(64), nullable=False),
+    Column("file", String(200), nullable=False),  # the render's file name in <data>/renders
+    Column("duration_s", Float, nullable=False),
+    Column("all_stations", Boolean, nullable=False),
+    Column("raised_by", String(100), nullable=False),
+    Column("raised_at", UTCDateTime, nullable=False),
+)
+
+alert_stations = Table(
+    "alert_stations",
+    metadata,
+    Column("alert_id", Integer, ForeignKey("alerts.id"), primary_key=True),
+    Column("station_id", String(100), primary_key=True),
+)
+
+# -- playout working state (broadcaster.playout.state) -------------------------------------
+
+# What was playing if the daemon died in the middle of it: written before the player
+# starts, deleted once the entry is in the log.
+playout_on_air = Table(
+    "playout_on_air",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("station_id", String(100), nullable=False),
+    Column("scheduled_at", UTCDateTime, nullable=False),
+    Column("bulletin_id", String(100), nullable=False),
+    Column("form", Integer),
+    Column("render_sha256", String(64), nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("recorded_by", String(100), nullable=False),
+)
+
+# -- running totals of the airing log (broadcaster.db.rollup): SQLite only -----------------
+
+airing_quarters = Table(
+    "airing_quarters",
+    metadata,
+    Column("quarter", Integer, primary_key=True, autoincrement=False),  # since 1970, UTC
+    Column("outcome", String(10), primary_key=True),
+    Column("countable", Integer, primary_key=True, autoincrement=False),  # 1: a form aired
+    Column("entries", Integer, nullable=False),
+    sqlite_with_rowid=False,
+)
+
+form_spans = Table(  # only airings of the forms, as the coverage counts them
+    "form_spans",
+    metadata,
+    Column("station_id", String(100), primary_key=True),
+    Column("form", Integer, primary_key=True, autoincrement=False),
+    Column("first_us", Integer, nullable=False),
+    Column("last_us", Integer, nullable=False),
+    Column("airings", Integer, nullable=False),
+    # stations that aired lately, without reading the others
+    Index("ix_form_spans_last", "last_us", "first_us"),
+    sqlite_with_rowid=False,
+)
+
+corrected_entries = Table(
+    "corrected_entries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),
+    Column("station_id", String(100), nullable=False),
+    Column("form", Integer),
+    Column("outcome", String(10), nullable=False),
+    Column("started_us", Integer),
+    Column("at_us", Integer, nullable=False),  # start, else scheduled, else recorded
+    sqlite_with_rowid=False,
+)
+
+# Made and filled by rollup.install (SQLite), not by create_all: see above.
+ROLLUP_TABLES = (airing_quarters, form_spans, corrected_entries)

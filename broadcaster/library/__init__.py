@@ -1,0 +1,1 @@
+"""The bulletin library: YAML files in, validated bulletins out; edits written back atomically."""

@@ -1,0 +1,334 @@
+"""The network-wide figures of the reports, from the totals kept beside the log.
+
+Forms aired per station, stations that aired lately, their last airing, airings
+per bar of the chart and the missed and failed counts each concern every
+station's whole period: read from the log (:mod:`broadcaster.reports.queries`)
+they cost hundreds of milliseconds on a national log. These functions give the
+same answers from the running totals of :mod:`broadcaster.db.rollup`, reading
+the log only where the totals cannot tell:
+
+- the totals count superseded entries too; those (a few, copied beside the totals)
+  are taken out again, or the pairs (station, form) they touch are asked of the log;
+- a pair whose first airing is before the window and whose last is after it may or
+  may not have aired inside: one index probe into the log per such pair (a window
+  that ends now has none);
+- a bound that is not on a quarter hour, or a database without the totals (not
+  SQLite): the log's own query.
+
+Tests hold both ways to the pure rules on the same random log.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import itertools
+import json
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Integer,
+    String,
+    and_,
+    case,
+    exists,
+    func,
+    literal_column,
+    or_,
+    select,
+    text,
+)
+
+from broadcaster.airlog import Outcome
+from broadcaster.db import airing_quarters, airings, corrected_entries, form_spans, rollup
+from broadcaster.reports import queries as log_queries
+from broadcaster.reports.coverage import Bucket, Period, bucket_bounds, count_into
+from broadcaster.reports.queries import Gone, Superseded
+
+s = form_spans.c  # only airings of the forms: no test of the form needed
+q = airing_quarters.c
+c = corrected_entries.c
+a = airings.c
+Pair = tuple[str, int]  # (station id, form)
+
+
+def forms_aired(
+    engine: Engine,
+    since: dt.datetime,
+    until: dt.datetime,
+    superseded: Collection[int],
+    station_ids: Sequence[str],
+) -> dict[str, int]:
+    """Station -> how many forms it aired in [since, until); stations with none are absent."""
+    if not station_ids:
+        return {}
+    if not rollup.present(engine):
+        return log_queries.forms_aired(engine, since, until, superseded, station_ids)
+    low, high = rollup.us(since), rollup.us(until)
+    wanted = set(station_ids)
+    counted = select(
+        s.station_id,
+        func.count(case((_inside(low, high), 1))),
+        func.count(case((_around(low, high), 1))),
+    ).group_by(s.station_id)
+    with engine.connect() as connection:
+        found: dict[str, int] = {}  # pairs surely aired, superseded airings aside
+        around: set[str] = set()  # stations with pairs the totals cannot tell about
+        for station_id, inside, arounds in connection.execute(counted).all():
+            if station_id in wanted:
+                found[station_id] = inside
+                if arounds:
+                    around.add(station_id)
+        recheck: set[Pair] = set()
+        if around:
+            query = select(s.station_id, s.form).where(_around(low, high))
+            recheck |= {(sid, form) for sid, form in connection.execute(query) if sid in around}
+        touched = {
+            pair for pair in _touched(connection, superseded, since, until) if pair[0] in wanted
+        }
+        # A touched pair has an airing in the window, so it was counted as inside
+        # unless it is around the window: only a station with such pairs must look.
+        unsure = {pair for pair in touched if pair[0] in around}
+        spans = _spans(connection, unsure, low, high)
+        for station_id, _form in (touched - unsure) | {pair for pair in unsure if spans[pair]}:
+            found[station_id] -= 1
+        recheck |= touched
+        for station_id, _form in _aired_pairs(connection, recheck, since, until, superseded):
+            found[station_id] += 1
+    return {station_id: count for station_id, count in found.items() if count}
+
+
+def aired_stations(
+    engine: Engine,
+    since: dt.datetime,
+    until: dt.datetime,
+    superseded: Collection[int],
+    station_ids: Sequence[str],
+) -> set[str]:
+    """Which of these stations have a counted airing of a form started in [since, until).
+
+    A station with more pairs inside the window than pairs touched by a correction
+    surely aired; the log is asked about the pairs of the others that came near.
+    """
+    if not rollup.present(engine):
+        return log_queries.aired_stations(engine, since, until, superseded, station_ids)
+    low, high = rollup.us(since), rollup.us(until)
+    wanted = set(station_ids)
+    near = and_(s.last_us >= low, s.first_us < high)  # inside the window, or around it
+    counted = select(
+        s.station_id, func.count(case((_inside(low, high), 1))), func.count(case((near, 1)))
+    ).group_by(s.station_id)
+    with engine.connect() as connection:
+        touched = Counter(sid for sid, _form in _touched(connection, superseded, since, until))
+        aired, doubtful = set(), set()
+        for station_id, inside, nearby in connection.execute(counted).all():
+            if station_id not in wanted or not nearby:
+                continue
+            (aired if inside > touched[station_id] else doubtful).add(station_id)
+        pairs = set()
+        if doubtful:
+            query = select(s.station_id, s.form).where(near, s.station_id.in_(sorted(doubtful)))
+            pairs = set(map(tuple, connection.execute(query)))
+        found = _aired_pairs(connection, pairs, since, until, superseded)
+    return aired | {station_id for station_id, _form in found}
+
+
+def last_aired(
+    engine: Engine, station_ids: Collection[str], before: dt.datetime, superseded: Collection[int]
+) -> dict[str, dt.datetime]:
+    """Station -> start of its last counted airing of a form before ``before``.
+
+    The totals know each station's last airing; the log is asked only for a station
+    whose last one may be superseded or is not before ``before``.
+    """
+    if not station_ids:
+        return {}
+    if not rollup.present(engine):
+        return log_queries.last_aired(engine, station_ids, before, superseded)
+    query = (
+        select(s.station_id, func.max(s.last_us))
+        .where(s.station_id.in_(sorted(station_ids)))
+        .group_by(s.station_id)
+    )
+    with engine.connect() as connection:
+        last = dict(connection.execute(query).all())
+        gone_last: dict[str, dt.datetime] = {}
+        for gone in _gone(connection, superseded):
+            if gone.form_aired:
+                gone_last[gone.station_id] = max(
+                    gone.started_at, gone_last.get(gone.station_id, gone.started_at)
+                )
+    limit = rollup.us(before)
+    found, doubtful = {}, set()
+    for station_id, value in last.items():
+        at = rollup.from_us(value)
+        if value >= limit or (station_id in gone_last and gone_last[station_id] >= at):
+            doubtful.add(station_id)
+        else:
+            found[station_id] = at
+    found.update(log_queries.last_aired(engine, doubtful, before, superseded))
+    return found
+
+
+def aired_per_bucket(
+    engine: Engine, bars: Sequence[Bucket], zone: dt.tzinfo, superseded: Collection[int]
+) -> list[Bucket]:
+    """The bars with their counted airings of the forms, every station together."""
+    if not bars:
+        return []
+    edges = [bucket_bounds(bar, zone)[0] for bar in bars] + [bucket_bounds(bars[-1], zone)[1]]
+    spans = [rollup.quarters(low, high) for low, high in itertools.pairwise(edges)]
+    if not rollup.present(engine) or None in spans:
+        return log_queries.aired_per_bucket(engine, bars, zone, superseded)
+    starts = [low for low, _high in spans]
+    query = select(q.quarter, q.entries).where(
+        q.outcome == Outcome.AIRED.value,
+        q.countable == 1,
+        q.quarter >= spans[0][0],
+        q.quarter < spans[-1][1],
+    )
+    totals = [0] * len(bars)
+    with engine.connect() as connection:
+        for quarter, entries in connection.execute(query).all():
+            totals[bisect.bisect_right(starts, quarter) - 1] += entries
+        gone = [g.started_at for g in _gone(connection, superseded) if g.form_aired]
+    counted = [Bucket(bar.first, bar.last, total) for bar, total in zip(bars, totals, strict=True)]
+    return count_into(counted, gone, zone, sign=-1)
+
+
+def outcome_counts(
+    engine: Engine, period: Period, superseded: Collection[int], outcomes: Sequence[Outcome]
+) -> dict[Outcome, int]:
+    """How many entries of these outcomes are placed in the period, superseded ones left out."""
+    span = rollup.quarters(period.since, period.until)
+    if not rollup.present(engine) or span is None:
+        return log_queries.outcome_counts(engine, period, superseded, outcomes)
+    query = (
+        select(q.outcome, func.sum(q.entries))
+        .where(
+            q.outcome.in_([o.value for o in outcomes]),
+            q.quarter >= span[0],
+            q.quarter < span[1],
+        )
+        .group_by(q.outcome)
+    )
+    found = dict.fromkeys(outcomes, 0)
+    with engine.connect() as connection:
+        for outcome, entries in connection.execute(query).all():
+            found[Outcome(outcome)] += entries
+        for gone in _gone(connection, superseded):
+            if gone.outcome in found and gone.at in period:
+                found[gone.outcome] -= 1
+    return found
+
+
+# --- a pair's span against a window (microseconds) -------------------------------------------
+
+
+def _inside(low: int, high: int):
+    """The pair's first or last airing started in the window: it surely aired there
+    (unless that airing is superseded)."""
+    return and_(s.last_us >= low, s.first_us < high, or_(s.first_us >= low, s.last_us < high))
+
+
+def _around(low: int, high: int):
+    """Aired before the window and after it: the totals cannot tell about inside."""
+    return and_(s.first_us < low, s.last_us >= high)
+
+
+def _spans(connection: Connection, pairs: Iterable[Pair], low: int, high: int) -> dict[Pair, bool]:
+    """These pairs, each with whether its span is inside the window."""
+    listed = _listed(pairs)
+    if listed is None:
+        return {}
+    same = and_(s.station_id == listed.c.station_id, s.form == listed.c.form)
+    query = select(s.station_id, s.form, _inside(low, high)).join_from(listed, form_spans, same)
+    return {(sid, form): bool(inside) for sid, form, inside in connection.execute(query)}
+
+
+def _listed(pairs: Iterable[Pair]):
+    """Pairs as a table of (station_id, form) in one parameter, however many."""
+    pairs = sorted(pairs)
+    if not pairs:
+        return None
+    return (
+        text(
+            "SELECT json_extract(value, '$[0]') AS station_id, "
+            "json_extract(value, '$[1]') AS form FROM json_each(:pairs)"
+        )
+        .bindparams(pairs=json.dumps(pairs))
+        .columns(station_id=String, form=Integer)
+        .subquery("listed")
+    )
+
+
+# --- corrections ----------------------------------------------------------------------------
+
+
+def _gone(connection: Connection, superseded: Collection[int]) -> list[Gone]:
+    """The superseded entries, from the copies beside the totals (a page reads them once)."""
+    known = getattr(superseded, "entries", None)
+    if known is not None:
+        return known
+    if not superseded:
+        return []
+    ids = text("SELECT value FROM json_each(:ids)").bindparams(ids=json.dumps(sorted(superseded)))
+    query = select(c.station_id, c.form, c.outcome, c.started_us, c.at_us).where(
+        c.id.in_(ids.columns(value=Integer))
+    )
+    found = [
+        Gone.of(
+            station_id,
+            form,
+            outcome,
+            None if started is None else rollup.from_us(started),
+            rollup.from_us(at),
+        )
+        for station_id, form, outcome, started, at in connection.execute(query).all()
+    ]
+    if isinstance(superseded, Superseded):
+        superseded.entries = found
+    return found
+
+
+def _touched(
+    connection: Connection,
+    superseded: Collection[int],
+    since: dt.datetime | None,
+    until: dt.datetime,
+) -> set[Pair]:
+    """Pairs with a superseded airing of a form started in [since, until)."""
+    return {
+        (gone.station_id, gone.form)
+        for gone in _gone(connection, superseded)
+        if gone.form_aired
+        and (since is None or since <= gone.started_at)
+        and gone.started_at < until
+    }
+
+
+def _aired_pairs(
+    connection: Connection,
+    pairs: Collection[Pair],
+    since: dt.datetime,
+    until: dt.datetime,
+    superseded: Collection[int],
+) -> list[Pair]:
+    """Those of these pairs with a counted airing in the window, asked of the log:
+    one probe each into the (station_id, form, ...) index."""
+    listed = _listed(pairs)
+    if listed is None:
+        return []
+    probe = select(literal_column("1")).where(  # shaped for the (station_id, form, ...) index
+        a.station_id == listed.c.station_id,
+        a.form == listed.c.form,
+        a.outcome == Outcome.AIRED.value,
+        a.started_at >= since,
+        a.started_at < until,
+        *log_queries.not_superseded(connection.engine, superseded),
+    )
+    query = select(listed.c.station_id, listed.c.form).where(exists(probe))
+    return [tuple(row) for row in connection.execute(query)]

@@ -1,0 +1,66 @@
+"""The airing rule itself, door-free: what a claim about a planned item must satisfy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from broadcaster.airlog.confirm import check_open, check_times, is_late
+from broadcaster.errors import Refused
+
+ZONE = dt.timezone(dt.timedelta(hours=7))
+SCHEDULED = dt.datetime(2026, 11, 23, 17, 30, tzinfo=ZONE)
+
+
+@pytest.mark.parametrize(
+    ("started", "now", "refused"),
+    [
+        (SCHEDULED, SCHEDULED + dt.timedelta(minutes=5), None),
+        (SCHEDULED + dt.timedelta(minutes=1), SCHEDULED, None),  # clock skew allowed
+        (SCHEDULED + dt.timedelta(minutes=10), SCHEDULED, "start-in-future"),
+        (SCHEDULED.replace(hour=0, minute=0), SCHEDULED, None),  # aired early the same day
+        (
+            SCHEDULED.replace(hour=0, minute=0) - dt.timedelta(minutes=1),
+            SCHEDULED,
+            "start-before-day",
+        ),
+        (SCHEDULED + dt.timedelta(days=7), SCHEDULED + dt.timedelta(days=7), None),
+        (
+            SCHEDULED + dt.timedelta(days=7, minutes=1),
+            SCHEDULED + dt.timedelta(days=8),
+            "start-too-late",
+        ),
+    ],
+)
+def test_start_time_rules(started, now, refused):
+    if refused is None:
+        check_times(SCHEDULED, started, None, now=now, zone=ZONE)
+    else:
+        with pytest.raises(Refused) as caught:
+            check_times(SCHEDULED, started, None, now=now, zone=ZONE)
+        assert (caught.value.code, caught.value.field) == (refused, "started_at")
+
+
+def test_the_record_closes_seven_days_after_the_item():
+    check_open(SCHEDULED, SCHEDULED + dt.timedelta(days=7))
+    with pytest.raises(Refused) as caught:
+        check_open(SCHEDULED, SCHEDULED + dt.timedelta(days=7, seconds=1))
+    assert caught.value.code == "closed" and caught.value.params["days"] == 7
+
+
+@pytest.mark.parametrize(
+    ("scheduled", "started", "late"),
+    [
+        ("06:30:00", "06:30:00", False),
+        ("06:30:55", "06:31:00", False),  # an operator types minutes: on time
+        ("06:32:13", "06:33:00", True),  # the minute after, 47 s late
+        ("06:30:00", "06:30:09", False),  # a platform's seconds within ON_TIME_S
+        ("06:30:00", "06:31:30", True),
+    ],
+)
+def test_late_is_one_rule_for_typed_minutes_and_sent_seconds(scheduled, started, late):
+    def at(text: str) -> dt.datetime:
+        return dt.datetime.combine(SCHEDULED.date(), dt.time.fromisoformat(text), ZONE)
+
+    assert is_late(at(scheduled), at(started)) is late

@@ -1,0 +1,269 @@
+"""The totals kept beside the airing log never disagree with it.
+
+A random log (corrections of corrections, airings a microsecond either side of
+local midnight, entries with no start, forms outside the 24) is appended through
+the real trigger; the reports' figures read from the totals must equal the rules
+of coverage_report applied to the raw entries, in Vietnam and in zones whose
+midnight is not on a whole hour (or not even on a quarter hour: then the log is read).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import sqlite3
+import zoneinfo
+from collections import Counter
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+
+from broadcaster import airlog, db
+from broadcaster.airlog import Airing, Outcome, Source
+from broadcaster.db import rollup as airlog_rollup
+from broadcaster.reports import queries as log_queries
+from broadcaster.reports import summary
+from broadcaster.reports.coverage import (
+    FORMS,
+    Period,
+    buckets,
+    count_into,
+    counts,
+    coverage,
+    entry_time,
+    supersessions,
+)
+
+VN = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+UTC = dt.UTC
+STATIONS = ["co-am", "tam-cuong", "vinh-tien", "huyen", "dong-minh"]  # the last: see below
+EVERYTHING = Period(dt.date(2000, 1, 1), dt.date(2099, 12, 31), VN)
+ZONES = {
+    "Asia/Ho_Chi_Minh": VN,
+    "UTC": UTC,
+    "Asia/Kathmandu (+05:45)": zoneinfo.ZoneInfo("Asia/Kathmandu"),
+    "+07:06:40, not on a quarter hour": dt.timezone(dt.timedelta(hours=7, minutes=6, seconds=40)),
+}
+
+
+def moment(rng: random.Random, zone: dt.tzinfo) -> dt.datetime:
+    """Mostly slot times in Nov-Dec 2026; often right at a local midnight or a quarter
+    hour, a microsecond either side; sometimes a year earlier."""
+    day = dt.date(2026, 11, 1) + dt.timedelta(days=rng.randrange(45))
+    if rng.random() < 0.05:
+        day -= dt.timedelta(days=365)
+    midnight = dt.datetime.combine(day, dt.time.min, tzinfo=zone)
+    roll = rng.random()
+    if roll < 0.3:
+        return midnight + dt.timedelta(microseconds=rng.choice([-1, 0, 1]))
+    if roll < 0.4:
+        quarter = dt.datetime.combine(day, dt.time(rng.randrange(24), 15 * rng.randrange(4)), UTC)
+        return quarter + dt.timedelta(microseconds=rng.choice([-1, 0]))
+    return midnight + dt.timedelta(hours=rng.choice([6, 17]), minutes=30 + rng.randrange(3))
+
+
+def append_random_log(engine, zone: dt.tzinfo, count: int, seed: int = 5) -> list[Airing]:
+    rng = random.Random(seed)
+    log: list[Airing] = []
+    for _ in range(count):
+        at = moment(rng, zone)
+        outcome = rng.choices(list(Outcome), weights=[7, 2, 1])[0]
+        corrects = None
+        if log and rng.random() < 0.12:
+            # often a correction of a correction, or of an entry corrected already
+            earlier = [e for e in log if e.corrects] if rng.random() < 0.4 else log
+            corrects = rng.choice(earlier or log).id
+        started = None if outcome is Outcome.MISSED or rng.random() < 0.05 else at
+        airing = Airing(
+            station_id=rng.choice(STATIONS[:-1]),
+            bulletin_id="f",
+            render_sha256="ab" * 32,
+            outcome=outcome,
+            source=Source.OPERATOR,
+            recorded_by="xa",
+            recorded_at=at + dt.timedelta(minutes=rng.choice([0, 20, 600])),
+            form=rng.choice([*FORMS[:5], 24, None, 0, 25]),
+            scheduled_at=None if rng.random() < 0.1 else at,
+            started_at=started,
+            corrects=corrects,
+        )
+        log.append(Airing(**{**airing.__dict__, "id": airlog.record(engine, airing)}))
+    # Đồng Minh aired form 3 on the 10th and the 28th, and the 28th was corrected into
+    # missed: its last airing, and its only one in the last days, no longer counts. Its
+    # only airing of form 4, on the 12th, was corrected too.
+    for day, form, outcome, corrects in [
+        (10, 3, Outcome.AIRED, False),
+        (28, 3, Outcome.AIRED, False),
+        (28, 3, Outcome.MISSED, True),
+        (12, 4, Outcome.AIRED, False),
+        (12, 4, Outcome.MISSED, True),
+    ]:
+        at = dt.datetime(2026, 11, day, 6, 30, tzinfo=zone)
+        airing = Airing(
+            station_id="dong-minh",
+            bulletin_id="f",
+            render_sha256="ab" * 32,
+            outcome=outcome,
+            source=Source.OPERATOR,
+            recorded_by="xa",
+            recorded_at=at,
+            form=form,
+            scheduled_at=at,
+            started_at=None if outcome is Outcome.MISSED else at,
+            corrects=log[-1].id if corrects else None,
+        )
+        log.append(Airing(**{**airing.__dict__, "id": airlog.record(engine, airing)}))
+    return log
+
+
+@pytest.fixture
+def engine(tmp_path):
+    return db.connect(f"sqlite:///{tmp_path / 'broadcaster.db'}")
+
+
+def expected_totals(log: list[Airing]) -> tuple[Counter, dict, dict]:
+    """The tables as they must be, computed in Python from the entries."""
+    us = airlog_rollup.us
+    quarters: Counter = Counter()
+    spans: dict = {}
+    for e in log:
+        countable = e.outcome is Outcome.AIRED and e.started_at is not None and e.form in FORMS
+        quarter = (entry_time(e) - airlog_rollup.EPOCH) // airlog_rollup.QUARTER
+        quarters[(quarter, e.outcome.value, int(countable))] += 1
+        if countable:
+            first, last, n = spans.get((e.station_id, e.form), (e.started_at, e.started_at, 0))
+            spans[(e.station_id, e.form)] = (
+                min(first, e.started_at),
+                max(last, e.started_at),
+                n + 1,
+            )
+    spans = {pair: (us(first), us(last), n) for pair, (first, last, n) in spans.items()}
+    named = {e.corrects for e in log if e.corrects} | {e.id for e in log if e.corrects}
+    corrected = {
+        e.id: (
+            e.station_id,
+            e.form,
+            e.outcome.value,
+            None if e.started_at is None else us(e.started_at),
+            us(entry_time(e)),
+        )
+        for e in log
+        if e.id in named
+    }
+    return quarters, spans, corrected
+
+
+def stored_totals(engine) -> tuple[Counter, dict, dict]:
+    with engine.connect() as connection:
+        quarters = Counter(
+            {
+                (quarter, outcome, countable): entries
+                for quarter, outcome, countable, entries in connection.execute(
+                    db.airing_quarters.select()
+                )
+            }
+        )
+        spans = {
+            (sid, form): (first, last, n)
+            for sid, form, first, last, n in connection.execute(db.form_spans.select())
+        }
+        corrected = {
+            row[0]: tuple(row[1:]) for row in connection.execute(db.corrected_entries.select())
+        }
+    return quarters, spans, corrected
+
+
+def assert_figures_match_the_log(engine, log: list[Airing], zone: dt.tzinfo) -> None:
+    superseded = log_queries.corrections(engine)
+    assert superseded == supersessions((e.id, e.corrects) for e in log if e.corrects)
+    periods = [
+        Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30), zone),  # a month
+        Period(dt.date(2026, 11, 18), dt.date(2026, 11, 18), zone),  # one day, inside the log
+        Period(dt.date(2026, 11, 10), dt.date(2026, 11, 16), zone),  # aired before and after
+        Period(dt.date(2026, 11, 20), dt.date(2027, 1, 31), zone),  # ends after the log: weeks
+        Period(dt.date(2025, 6, 1), dt.date(2026, 12, 31), zone),  # everything: months
+    ]
+    for period in periods:
+        cells = coverage(log, period, superseded)
+        forms = Counter(station_id for station_id, _form in cells)
+        found = summary.forms_aired(engine, period.since, period.until, superseded, STATIONS)
+        assert found == dict(forms), period
+
+        step, bars = buckets(period)
+        times = [e.started_at for e in log if counts(e, period, superseded)]
+        counted = summary.aired_per_bucket(engine, bars, zone, superseded)
+        assert counted == count_into(bars, times, zone), (period, step)
+
+        problems = (Outcome.MISSED, Outcome.FAILED)
+        placed = [e for e in log if e.id not in superseded and entry_time(e) in period]
+        assert summary.outcome_counts(engine, period, superseded, problems) == {
+            outcome: sum(1 for e in placed if e.outcome is outcome) for outcome in problems
+        }, period
+
+    counted = [e for e in log if counts(e, EVERYTHING, superseded)]
+    for since, until in [
+        (dt.datetime(2026, 11, 27, 17, tzinfo=UTC), dt.datetime(2026, 11, 30, 1, tzinfo=UTC)),
+        (dt.datetime(2026, 12, 1, 0, tzinfo=zone), dt.datetime(2026, 12, 1, 0, 1, tzinfo=zone)),
+        (dt.datetime(2026, 11, 12, tzinfo=UTC), dt.datetime(2026, 11, 13, tzinfo=UTC)),
+        (dt.datetime(2026, 11, 1, tzinfo=zone), dt.datetime(2026, 12, 1, tzinfo=zone)),
+    ]:
+        aired = {e.station_id for e in counted if since <= e.started_at < until}
+        assert summary.aired_stations(engine, since, until, superseded, STATIONS) == aired
+        last = {}
+        for e in counted:
+            if e.started_at < until:
+                last[e.station_id] = max(last.get(e.station_id, e.started_at), e.started_at)
+        assert summary.last_aired(engine, set(STATIONS), until, superseded) == last
+
+
+@pytest.mark.parametrize("zone_name", list(ZONES))
+def test_the_reports_figures_equal_the_rules_applied_to_the_raw_log(engine, zone_name):
+    zone = ZONES[zone_name]
+    log = append_random_log(engine, zone, 700)
+    assert airlog_rollup.present(engine)
+    assert stored_totals(engine) == expected_totals(log)
+    assert_figures_match_the_log(engine, log, zone)
+
+
+def test_a_database_from_before_the_totals_gets_them_built_on_first_connect(tmp_path):
+    url = f"sqlite:///{tmp_path / 'broadcaster.db'}"
+    engine = db.connect(url)
+    log = append_random_log(engine, VN, 400, seed=9)
+    engine.dispose()
+    # back to how an older version left it: no totals at all, or stale ones of an older kind
+    connection = sqlite3.connect(tmp_path / "broadcaster.db")
+    connection.execute(f"DROP TRIGGER {airlog_rollup.TRIGGER}")
+    connection.execute("DELETE FROM form_spans")
+    connection.execute("DELETE FROM corrected_entries WHERE id % 2 = 0")
+    connection.execute("UPDATE airing_quarters SET entries = entries + 1000")
+    connection.execute(
+        "CREATE TRIGGER airings_rollup_v0 AFTER INSERT ON airings BEGIN SELECT 1; END"
+    )
+    connection.commit()
+    connection.close()
+
+    engine = db.connect(url)
+    assert stored_totals(engine) == expected_totals(log)
+    assert_figures_match_the_log(engine, log, VN)
+    with engine.connect() as connection:
+        triggers = connection.execute(
+            text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%rollup%'")
+        ).scalars()
+        assert sorted(triggers) == [airlog_rollup.TRIGGER, f"{airlog_rollup.TRIGGER}_corrections"]
+    # and it keeps them from then on
+    log += append_random_log(engine, VN, 50, seed=10)
+    assert stored_totals(engine) == expected_totals(log)
+
+
+def test_the_log_refuses_a_replacement_that_would_escape_the_totals(engine):
+    log = append_random_log(engine, VN, 20)
+    statement = text(
+        "INSERT OR REPLACE INTO airings (id, station_id, bulletin_id, render_sha256, outcome,"
+        " late, reason, source, recorded_by, recorded_at)"
+        " VALUES (:id, 'co-am', 'f', 'ab', 'aired', 0, '', 'api', 'x', '2026-11-30 01:00:00')"
+    )
+    with pytest.raises(IntegrityError, match="append-only"), engine.begin() as connection:
+        connection.execute(statement, {"id": log[3].id})
+    assert [e.id for e in airlog.entries(engine)] == [e.id for e in log]
+    assert stored_totals(engine) == expected_totals(log)

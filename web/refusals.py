@@ -1,0 +1,131 @@
+"""What a refused action says in Vietnamese: one sentence per rule code, for every page and the API.
+
+The rules live in the package and raise :class:`~broadcaster.errors.Refused` with a
+code, the field at fault and the values worth quoting; the English message is for
+the CLI. Here each code becomes the sentence staff, operators and platforms read,
+so the panel and the API answer alike, and no message is chosen by searching text.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping
+
+from broadcaster.errors import Refused
+from broadcaster.reports.coverage import OUTCOME_LABELS
+
+# Refusals that contradict what is already recorded (HTTP 409); the rest are 422.
+CONFLICTS = frozenset(
+    {
+        "already-recorded",
+        "correction-stale",
+        "audio-changed",
+        "text-changed",
+        "rejected-before",
+        "alert-not-approved",
+        "alert-no-audio",
+        "alert-not-valid",
+    }
+)
+
+
+def _when(moment: dt.datetime, zone: dt.tzinfo) -> str:
+    return f"{moment.astimezone(zone):%H:%M ngày %d/%m/%Y}"
+
+
+Params = Mapping[str, object]
+_TEXTS: dict[str, Callable[[Params, dt.tzinfo], str]] = {
+    # -- airings
+    "outcome-unknown": lambda p, z: "Hãy chọn kết quả: đã phát hay không phát được.",
+    "corrects-invalid": lambda p, z: "Mục cần đính chính không hợp lệ.",
+    "start-invalid": lambda p, z: "Giờ phát không hợp lệ; hãy chọn lại ngày và giờ.",
+    "closed": lambda p, z: (
+        f"Đã quá {p['days']} ngày kể từ giờ phát theo lịch ({_when(p['scheduled_at'], z)}): "
+        "không thể ghi nhận thêm cho bản tin này."
+    ),
+    "missed-too-early": lambda p, z: (
+        f"Chưa đến giờ phát của bản tin này ({_when(p['scheduled_at'], z)}): chỉ ghi "
+        "“không phát” sau giờ phát."
+    ),
+    "missed-with-times": lambda p, z: "Bản tin không phát thì không có giờ phát.",
+    "end-without-start": lambda p, z: "Có giờ kết thúc thì cần cả giờ bắt đầu phát.",
+    "start-required": lambda p, z: "Hãy nhập giờ phát.",
+    "start-in-future": lambda p, z: (
+        f"Giờ phát {_when(p['started_at'], z)} là thời điểm trong tương lai "
+        f"(bây giờ là {_when(p['now'], z)})."
+    ),
+    "start-before-day": lambda p, z: (
+        f"Giờ phát {_when(p['started_at'], z)} trước ngày của bản tin ({p['day']:%d/%m/%Y})."
+    ),
+    "start-too-late": lambda p, z: (
+        f"Giờ phát {_when(p['started_at'], z)} muộn hơn {p['days']} ngày sau giờ theo lịch "
+        f"({_when(p['scheduled_at'], z)})."
+    ),
+    "end-before-start": lambda p, z: "Giờ kết thúc trước giờ bắt đầu phát.",
+    "end-in-future": lambda p, z: (
+        f"Giờ kết thúc {_when(p['ended_at'], z)} là thời điểm trong tương lai."
+    ),
+    "reason-required": lambda p, z: "Hãy ghi lý do không phát được.",
+    "correction-reason-required": lambda p, z: "Hãy ghi lý do đính chính.",
+    "reason-too-long": lambda p, z: f"Lý do dài quá {p['limit']} ký tự.",
+    "already-recorded": lambda p, z: (
+        f"Bản tin này đã được ghi nhận (mục nhật ký {p['entry']}: "
+        f"{OUTCOME_LABELS[p['outcome']].lower()}). Nếu chưa đúng, hãy bấm “Đính chính” ở mục đó."
+    ),
+    "correction-unknown": lambda p, z: "Mục cần đính chính không thuộc bản tin này.",
+    "correction-stale": lambda p, z: (
+        f"Mục nhật ký {p['entry']} đã được đính chính bởi mục {p['by']}; "
+        "hãy đính chính mục mới nhất."
+    ),
+    # -- approval
+    "unknown-bulletin": lambda p, z: "Không tìm thấy bản tin này trong thư viện.",
+    "not-rendered": lambda p, z: "Bản tin chưa có bản âm thanh: hãy dựng trước khi duyệt.",
+    "audio-changed": lambda p, z: "Bản âm thanh đã thay đổi, vui lòng nghe lại trước khi duyệt.",
+    "text-changed": lambda p, z: (
+        "Nội dung đã được sửa sau lần dựng này, bản âm thanh không còn đúng với văn bản. "
+        "Hãy dựng lại và nghe bản mới trước khi duyệt."
+    ),
+    "four-eyes": lambda p, z: (
+        "Bạn là người sửa bản tin này gần nhất. Theo quy tắc hai người, "
+        "một cán bộ khác phải nghe và duyệt."
+    ),
+    "reject-reason-required": lambda p, z: "Vui lòng ghi lý do từ chối.",
+    "rejected-before": lambda p, z: (
+        "Bản âm thanh này đã bị từ chối; chỉ duyệt lại khi đã nghe lại và chọn duyệt lại."
+    ),
+    # -- alerts
+    "alert-not-approved": lambda p, z: (
+        "Bản âm thanh hiện tại của bản tin này đã bị từ chối: không thể phát khẩn cấp."
+        if p.get("rejected")
+        else "Bản âm thanh hiện tại của bản tin này chưa được duyệt: không thể phát khẩn cấp. "
+        "Hãy nghe và duyệt bản âm thanh trước."
+    ),
+    "alert-unknown-bulletin": lambda p, z: "Hãy chọn một bản tin đã được duyệt.",
+    "alert-no-station": lambda p, z: "Hãy chọn ít nhất một đài (hoặc Tất cả các đài).",
+    "alert-no-audio": lambda p, z: (
+        "Bản tin này chưa có bản âm thanh: hãy dựng, nghe và duyệt trước."
+    ),
+    "alert-not-a-bulletin": lambda p, z: (
+        "Chỉ phát khẩn cấp được bản tin, không phải lời mở đầu hay lời kết."
+    ),
+    "alert-not-valid": lambda p, z: (
+        "Bản tin này không còn (hoặc chưa) có hiệu lực hôm nay: không thể phát."
+    ),
+    "alert-unknown-station": lambda p, z: f"Không có đài: {', '.join(map(str, p['stations']))}.",
+}
+
+
+def text(refused: Refused, zone: dt.tzinfo) -> str:
+    """The Vietnamese sentence for ``refused``; a code without one is a bug, shown plainly."""
+    say = _TEXTS.get(refused.code)
+    if say is None:
+        return f"Không thực hiện được ({refused.code})."
+    return say(refused.params, zone)
+
+
+def status(refused: Refused) -> int:
+    return 409 if refused.code in CONFLICTS else 422
+
+
+def codes() -> frozenset[str]:
+    return frozenset(_TEXTS)

@@ -1,0 +1,5 @@
+"""reports area of the panel."""
+
+from web.reports.views import bp
+
+__all__ = ["bp"]

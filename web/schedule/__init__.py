@@ -1,0 +1,5 @@
+"""schedule area of the panel."""
+
+from web.schedule.views import bp
+
+__all__ = ["bp"]

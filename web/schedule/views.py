@@ -1,0 +1,324 @@
+"""The schedule: stations and slots, campaigns, the plan of each day, forecasts and alerts.
+
+Staff see who airs when (``/schedule/``), what each station airs on a day or in a
+week (``/schedule/plan``), plan days again and publish their playlists (POST
+``/schedule/plan``), check a campaign's coverage goal ahead (``/schedule/forecast``)
+and raise an emergency alert (``/schedule/alert``). The rules live in
+:mod:`broadcaster.airplan` and :mod:`broadcaster.airplan.alerts`; this module asks and shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+
+from broadcaster import alerts, audit
+from broadcaster.accounts import Role
+from broadcaster.airplan import service as airplan
+from broadcaster.alerts import raising
+from broadcaster.errors import BroadcasterError, InvalidInput, Refused
+from broadcaster.library.bulletins import Kind
+from broadcaster.planning.campaigns import active_campaign
+from web import refusals
+from web.context import now, runtime
+from web.permissions import requires
+from web.schedule import alerts as alerts_page
+from web.schedule import data, text
+from web.schedule import forecast as schedule_forecast
+
+bp = Blueprint("schedule", __name__, url_prefix="/schedule")
+
+MAX_PLAN_DAYS = 14  # publishing takes about a second a day: the request must stay short
+PLAN_DAY_CHOICES = (1, 7, 14)
+VIEWS = ("day", "week")
+
+
+@bp.app_context_processor
+def _emergency_banner() -> dict:
+    """``active_alerts`` for base.html: an operator's own station's, everyone's for others."""
+    user = g.get("user")
+    if user is None:
+        return {"active_alerts": []}
+    operator = user.role is Role.OPERATOR
+    if operator and not user.station_id:
+        return {"active_alerts": []}
+    station_id = user.station_id if operator else None
+    return {"active_alerts": alerts_page.banner_alerts(runtime(), station_id=station_id, now=now())}
+
+
+@bp.context_processor
+def _helpers() -> dict:
+    return {"t": text, "timedelta": lambda days: dt.timedelta(days=days)}
+
+
+def _audit(action: str, target: str, detail: str) -> None:
+    entry = audit.Entry(now(), g.user.username, action, target=target, detail=detail)
+    audit.log(runtime().engine, entry)
+
+
+def _load_schedule() -> tuple[data.Schedule | None, tuple[str, list[str]] | None]:
+    try:
+        return data.load_schedule(runtime()), None
+    except BroadcasterError as error:
+        return None, text.error_text(error)
+
+
+def _day_arg(value: str | None, default: dt.date) -> dt.date:
+    """A date from a query or form: ISO (date inputs) or dd/mm/yyyy; 400 otherwise."""
+    value = (value or "").strip()
+    if not value:
+        return default
+    for parse in (dt.date.fromisoformat, lambda v: dt.datetime.strptime(v, "%d/%m/%Y").date()):
+        try:
+            return parse(value)
+        except ValueError:
+            continue
+    message = f"Ngày “{value[:40]}” không hợp lệ: hãy nhập theo dạng 30/11/2026."
+    abort(make_response(render_template("error.html", status=400, message=message), 400))
+
+
+# ---------------------------------------------------------------- the schedule
+
+
+@bp.get("/")
+@requires("schedule.view")
+def index():
+    rt = runtime()
+    today = now().date()
+    sched, error = _load_schedule()
+    approved, approved_error = [], None
+    try:
+        found = airplan.airable(rt.library(), rt.renders(), rt.engine)
+        approved = [s for s in found.segments if s.is_valid_on(today)]
+    except BroadcasterError as exc:
+        approved_error = text.error_text(exc)
+    bulletins = [s for s in approved if s.kind is Kind.BULLETIN]
+    planning = active_campaign(sched.campaigns, today) if sched else None
+
+    def order(campaign) -> tuple:  # today's first, then running, coming, ended
+        ended, coming = campaign.end < today, campaign.start > today
+        return (campaign != planning, ended, coming, -campaign.start.toordinal())
+
+    return render_template(
+        "schedule/index.html",
+        sched=sched,
+        campaigns=sorted(sched.campaigns, key=order) if sched else [],
+        error=error,
+        today=today,
+        planning=planning,
+        bulletins=bulletins,
+        framing=[s for s in approved if s.kind is not Kind.BULLETIN],
+        total_s=sum(s.duration_s for s in bulletins),
+        approved_error=approved_error,
+    )
+
+
+# ---------------------------------------------------------------- the plan
+
+
+@bp.get("/plan")
+@requires("schedule.view")
+def plan():
+    return _plan_page()
+
+
+def _plan_page(*, status: int = 200, errors: tuple[str, list[str]] | None = None):
+    rt = runtime()
+    today = now().date()
+    day = _day_arg(request.values.get("date"), today)
+    view = request.args.get("view", "day")
+    view = view if view in VIEWS else "day"
+    station_id = request.args.get("station", "").strip()
+    sched, schedule_error = _load_schedule()
+    context = {
+        "today": today,
+        "day": day,
+        "view": view,
+        "station_id": station_id,
+        "sched": sched,
+        "errors": errors or schedule_error,
+        "plan_days": PLAN_DAY_CHOICES,
+        "day_view": None,
+        "week": None,
+    }
+    if sched is None:
+        return render_template("schedule/plan.html", **context), status
+    stations = list(sched.network.stations)
+    if station_id:
+        station = sched.station(station_id)
+        if station is None:
+            abort(404)
+        stations = [station]
+    if view == "week":
+        monday = day - dt.timedelta(days=day.weekday())
+        context["week"] = data.week_view(rt, sched, monday, stations)
+        context["monday"] = monday
+    else:
+        context["day_view"] = data.day_view(rt, sched, day, stations, today)
+    return render_template("schedule/plan.html", **context), status
+
+
+@bp.post("/plan")
+@requires("schedule.plan")
+def regenerate():
+    """Plan days again from a date (alerts included) and publish their playlists."""
+    rt = runtime()
+    moment = now()
+    today = moment.date()
+    first = _day_arg(request.form.get("date"), today)
+    try:
+        days = int(request.form.get("days", "1"))
+    except ValueError:
+        days = 0
+    if not 1 <= days <= MAX_PLAN_DAYS:
+        problem = f"Số ngày lập kế hoạch phải từ 1 đến {MAX_PLAN_DAYS}."
+        return _plan_page(status=422, errors=(problem, []))
+    if first < today:
+        problem = (
+            "Không lập lại kế hoạch cho ngày đã qua: kế hoạch của những ngày đó là căn cứ "
+            "đối chiếu với nhật ký phát sóng."
+        )
+        return _plan_page(status=422, errors=(problem, []))
+    try:
+        plans = airplan.plan_range(rt, first, days, now=moment)
+    except BroadcasterError as error:
+        status = 422 if isinstance(error, InvalidInput) else 409
+        return _plan_page(status=status, errors=text.error_text(error))
+    slots = [slot for p in plans for slot in p.slots]
+    items = sum(len(slot.items) for slot in slots)
+    under = sum(1 for slot in slots if slot.underfilled)
+    over = sum(1 for slot in slots if slot.overfilled)
+    last = first + dt.timedelta(days=days - 1)
+    span = text.fmt_date(first) if days == 1 else f"{text.fmt_date(first)} – {text.fmt_date(last)}"
+    flash(
+        f"Đã lập kế hoạch {days} ngày ({span}): {items} mục phát trong {len(slots)} buổi phát; "
+        f"{under} buổi phát dùng dưới một nửa thời lượng, {over} buổi phát không đủ chỗ cho "
+        "bản tin bắt buộc.",
+        "ok",
+    )
+    _audit(
+        "plan",
+        first.isoformat(),
+        f"{days} ngày ({span}): {items} mục, {under} buổi thiếu, {over} buổi không đủ chỗ",
+    )
+    failed = _publish(p.day for p in plans)
+    if failed:
+        headline, details = text.error_text(failed)
+        flash(f"Chưa xuất được danh sách phát: {headline} {' '.join(details)}", "error")
+    shown = {key: request.args[key] for key in ("station", "view") if request.args.get(key)}
+    return redirect(url_for(".plan", date=first.isoformat(), **shown))
+
+
+def _publish(days: Iterable[dt.date]) -> BroadcasterError | None:
+    """Write the days' playlists (plan_range has already placed their alerts)."""
+    rt = runtime()
+    try:
+        for day in days:
+            airplan.publish_playlists(rt, day)
+    except BroadcasterError as error:
+        return error
+    return None
+
+
+# ---------------------------------------------------------------- the forecast
+
+
+@bp.get("/forecast")
+@requires("schedule.view")
+def forecast():
+    today = now().date()
+    sched, error = _load_schedule()
+    page = None
+    if sched is not None:
+        try:
+            page = schedule_forecast.forecasts(runtime(), sched, today)
+        except BroadcasterError as exc:
+            error = text.error_text(exc)
+    return render_template(
+        "schedule/forecast.html",
+        page=page,
+        error=error,
+        today=today,
+        horizon_days=schedule_forecast.HORIZON_DAYS,
+    )
+
+
+# ---------------------------------------------------------------- emergency alerts
+
+
+@bp.get("/alert")
+@requires("alert.raise")
+def alert():
+    return _alert_page()
+
+
+def _alert_page(*, status: int = 200, errors: tuple[str, list[str]] | None = None):
+    rt = runtime()
+    moment = now()
+    sched, schedule_error = _load_schedule()
+    choices = []
+    try:
+        found = airplan.airable(rt.library(), rt.renders(), rt.engine)
+        choices = [
+            s for s in found.segments if s.kind is Kind.BULLETIN and s.is_valid_on(moment.date())
+        ]
+    except BroadcasterError as exc:
+        errors = errors or text.error_text(exc)
+    recent = alerts.alerts_raised(rt.engine, moment - dt.timedelta(days=7))[::-1]
+    names = sched.names if sched else {}
+    return render_template(
+        "schedule/alert.html",
+        sched=sched,
+        errors=errors or schedule_error,
+        choices=choices,
+        recent=[(a, alerts_page.where_label(a, names)) for a in recent[:20]],
+        chosen=request.form.get("bulletin_id", ""),
+        chosen_stations=set(request.form.getlist("stations")),
+        all_chosen=request.form.get("all") == "1",
+        zone=rt.settings.zone,
+    ), status
+
+
+@bp.post("/alert")
+@requires("alert.raise")
+def raise_alert():
+    rt = runtime()
+    sched, schedule_error = _load_schedule()
+    if sched is None:
+        return _alert_page(status=422, errors=schedule_error)
+    everywhere = request.form.get("all") == "1"
+    try:
+        raised = raising.raise_alert(
+            rt,
+            request.form.get("bulletin_id", "").strip(),
+            stations=None if everywhere else request.form.getlist("stations"),
+            by=g.user.username,
+        )
+    except Refused as refused:
+        message = refusals.text(refused, rt.settings.zone)
+        return _alert_page(status=refusals.status(refused), errors=(message, []))
+    alert = raised.alert
+    where = alerts_page.where_label(alert, sched.names)
+    report = alerts_page.placement_report(raised, today=now().date())
+    said = f"Đã phát lệnh thông báo khẩn cấp #{alert.id} “{raised.bulletin.title}” ({where})."
+    flash(f"{said} {report}", "ok")
+    if raised.publish_error:
+        headline, details = text.error_text(raised.publish_error)
+        flash(
+            "Thông báo đã được ghi nhận nhưng chưa đưa được vào danh sách phát của các xã: "
+            f"{headline} {' '.join(details)}",
+            "error",
+        )
+    return redirect(url_for(".alert"))

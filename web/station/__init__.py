@@ -1,0 +1,5 @@
+"""station area of the panel."""
+
+from web.station.views import bp
+
+__all__ = ["bp"]
