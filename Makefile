@@ -30,8 +30,8 @@ test: deps
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/pytest
-	BROADCASTER_TEST_CLOCK="+365d" $(BIN)/pytest -q $(CLOCK_FREE)
-	BROADCASTER_TEST_CLOCK="23:59:30" $(BIN)/pytest -q $(CLOCK_FREE)
+	SUITE_CLOCK="+365d" $(BIN)/pytest -q $(CLOCK_FREE)
+	SUITE_CLOCK="23:59:30" $(BIN)/pytest -q $(CLOCK_FREE)
 
 deps: system-deps $(STAMP)
 

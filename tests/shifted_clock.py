@@ -1,9 +1,10 @@
 """The suite on another day: ``make test`` runs it a year ahead and just before midnight.
 
-BROADCASTER_TEST_CLOCK moves the whole run in time, ticking: "+365d" (a year
-ahead), "23:59:30" (today, 30 s before local midnight), or both ("+365d 23:59:30").
+SUITE_CLOCK (not BROADCASTER_*: those are settings) moves the whole run in time,
+ticking: "+365d" (a year ahead), "23:59:30" (today, 30 s before local midnight),
+or both ("+365d 23:59:30").
 Processes a test starts get the same shift: they run :data:`SHIFTED_CHILD` first,
-which reads BROADCASTER_TEST_CLOCK_OFFSET_S.
+which reads SUITE_CLOCK_OFFSET_S.
 """
 
 from __future__ import annotations
@@ -12,8 +13,8 @@ import datetime as dt
 import os
 from zoneinfo import ZoneInfo
 
-SHIFT_VARIABLE = "BROADCASTER_TEST_CLOCK"
-OFFSET_VARIABLE = "BROADCASTER_TEST_CLOCK_OFFSET_S"
+SHIFT_VARIABLE = "SUITE_CLOCK"
+OFFSET_VARIABLE = "SUITE_CLOCK_OFFSET_S"
 STATIONS_ZONE = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Python a child process runs before anything else, so that it shares the shift.
@@ -40,7 +41,7 @@ def destination(spec: str, real_now: dt.datetime) -> dt.datetime:
 
 
 def start_from_environment():
-    """Start travelling if BROADCASTER_TEST_CLOCK asks; the traveller, to stop, or None."""
+    """Start travelling if SUITE_CLOCK asks; the traveller, to stop, or None."""
     spec = os.environ.get(SHIFT_VARIABLE, "").strip()
     if not spec:
         return None

@@ -48,6 +48,14 @@ _TEXTS: dict[str, Callable[[Params, dt.tzinfo], str]] = {
         "“không phát” sau giờ phát."
     ),
     "missed-with-times": lambda p, z: "Bản tin không phát thì không có giờ phát.",
+    "before-slot": lambda p, z: (
+        f"Buổi phát của bản tin này bắt đầu lúc {_when(p['slot_start'], z)}: chưa thể ghi "
+        "“đã phát” hay “có phát nhưng bị lỗi”."
+    ),
+    "start-before-slot": lambda p, z: (
+        f"Giờ phát {_when(p['started_at'], z)} sớm hơn buổi phát của bản tin "
+        f"({_when(p['slot_start'], z)})."
+    ),
     "end-without-start": lambda p, z: "Có giờ kết thúc thì cần cả giờ bắt đầu phát.",
     "start-required": lambda p, z: "Hãy nhập giờ phát.",
     "start-in-future": lambda p, z: (
@@ -76,6 +84,11 @@ _TEXTS: dict[str, Callable[[Params, dt.tzinfo], str]] = {
     "correction-stale": lambda p, z: (
         f"Mục nhật ký {p['entry']} đã được đính chính bởi mục {p['by']}; "
         "hãy đính chính mục mới nhất."
+    ),
+    # -- planning
+    "past-day": lambda p, z: (
+        "Không lập lại kế hoạch cho ngày đã qua: kế hoạch của những ngày đó là căn cứ "
+        "đối chiếu với nhật ký phát sóng."
     ),
     # -- approval
     "unknown-bulletin": lambda p, z: "Không tìm thấy bản tin này trong thư viện.",

@@ -6,9 +6,11 @@ correction all come here and get the same answer. What an entry must satisfy:
 - It may be recorded until ``CONFIRM_DAYS`` after the item's scheduled time;
   after that the item's record is closed (an entry written weeks later is weak
   evidence, and the period's reports have been drawn).
-- ``aired`` needs a start time: never in the future (``CLOCK_SKEW`` allowed),
-  never before the item's day, never more than ``CONFIRM_DAYS`` after the
-  scheduled time; an end time, if given, is after the start and not in the future.
+- ``aired`` and ``failed`` are claimed only once the item's slot has started
+  (``CLOCK_SKEW`` allowed), and ``aired`` needs a start time: never in the future,
+  never more than ``EARLY_START`` before the slot (a session started a little
+  early), never more than ``CONFIRM_DAYS`` after the scheduled time; an end time,
+  if given, is after the start and not in the future.
 - ``missed`` has no start or end, and only once the item's time has passed.
 - ``failed`` and ``missed`` need a reason; so does a correction.
 - One item, one standing entry: a second entry must be a correction naming the
@@ -35,6 +37,7 @@ from broadcaster.reports.coverage import OUTCOME_LABELS, supersessions
 
 CONFIRM_DAYS = 7
 CLOCK_SKEW = dt.timedelta(minutes=2)  # a platform's clock, or a minute typed a bit early
+EARLY_START = dt.timedelta(minutes=15)  # a session may start this much before its slot
 MAX_REASON = 500
 
 _append_lock = threading.Lock()
@@ -132,12 +135,27 @@ def entry_for(
                 field="outcome",
                 scheduled_at=item.starts_at,
             )
+    elif now + CLOCK_SKEW < item.slot_start:
+        raise Refused(
+            "before-slot",
+            f"the slot of this item starts at {item.slot_start.isoformat()}: nothing aired yet",
+            field="outcome",
+            slot_start=item.slot_start,
+        )
     if ended is not None and started is None:
         raise Refused("end-without-start", "an end time needs a start time", field="started_at")
     if claim.outcome is Outcome.AIRED and started is None:
         raise Refused("start-required", "an aired item needs its start time", field="started_at")
     if started is not None:
         check_times(item.starts_at, started, ended, now=now, zone=zone)
+        if started < item.slot_start - EARLY_START:
+            raise Refused(
+                "start-before-slot",
+                f"start {started.isoformat()} is before the slot of this item",
+                field="started_at",
+                started_at=started,
+                slot_start=item.slot_start,
+            )
     if claim.outcome is not Outcome.AIRED and not reason:
         raise Refused(
             "reason-required",
@@ -242,6 +260,11 @@ def clean_reason(text: str | None) -> str:
             limit=MAX_REASON,
         )
     return reason
+
+
+def _about(entry: Airing, item: StoredItem) -> bool:
+    """The entry is about this very item, not another bulletin planned at the same time."""
+    return (entry.bulletin_id, entry.render_sha256) == (item.bulletin_id, item.render_sha256)
 
 
 def _same(airing: Airing, logged: list[Airing]) -> Airing | None:

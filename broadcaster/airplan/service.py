@@ -15,12 +15,18 @@ from pathlib import Path
 
 from sqlalchemy import Engine, select
 
-from broadcaster import approval
+from broadcaster import approval, audit
 from broadcaster.airlog import Outcome
 from broadcaster.airplan import alerts as alert_plan
-from broadcaster.airplan.store import items_from_plan, load_plan, save_plan, withdraw_render
+from broadcaster.airplan.store import (
+    StoredItem,
+    items_from_plan,
+    load_plan,
+    save_plan,
+    withdraw_render,
+)
 from broadcaster.db import airings, plan_items
-from broadcaster.errors import BroadcasterError
+from broadcaster.errors import BroadcasterError, Refused
 from broadcaster.library.bulletins import Library
 from broadcaster.planning.campaigns import Campaign, active_campaign
 from broadcaster.planning.forecast import Forecast, forecast
@@ -93,13 +99,31 @@ def history(engine: Engine, zone: dt.tzinfo, before: dt.date) -> list[Aired]:
     return records
 
 
-def plan_range(runtime: Runtime, first: dt.date, days: int, *, now: dt.datetime) -> list[DayPlan]:
-    """Plan ``days`` days from ``first`` with the campaign running each day; store each."""
+def plan_range(
+    runtime: Runtime, first: dt.date, days: int, *, by: str, force: bool = False
+) -> list[DayPlan]:
+    """Plan ``days`` days from ``first`` with the campaign running each day; store each.
+
+    The past is fixed: a slot that has started keeps its stored items exactly, and
+    an item with an airing entry is never replaced, so the evidence stays on the
+    bulletin it is about. A day before today is refused unless ``force`` (which
+    still keeps every item something was logged for). Audited under ``by``.
+    """
+    now = runtime.clock.now()
     found = airable(runtime.library(), runtime.renders(), runtime.engine)
     if not found.segments:
         raise NothingApproved()
     durations = {s.bulletin_id: s.duration_s for s in found.segments}
     network, campaigns = load_network_and_campaigns(runtime, durations)
+    today = now.astimezone(network.zone).date()
+    if first < today and not force:
+        raise Refused(
+            "past-day",
+            f"{first} is in the past: its plan is what the airing log is checked against "
+            "(--force re-plans it, keeping every item something was logged for)",
+            field="date",
+            day=first,
+        )
     past = history(runtime.engine, network.zone, first)
     plans = []
     for offset in range(days):
@@ -107,10 +131,52 @@ def plan_range(runtime: Runtime, first: dt.date, days: int, *, now: dt.datetime)
         plan = plan_day(day, network, active_campaign(campaigns, day), found.segments, past)
         items = items_from_plan(plan, found.renders)
         items = alert_plan.place_alerts(runtime.engine, day, items, network, campaigns)
-        save_plan(runtime.engine, day, items, now=now)
+        kept = keep_the_past(runtime.engine, day, items, now, force=force)
+        save_plan(runtime.engine, day, kept, now=now)
         past += plan.aired()
         plans.append(plan)
+    last = first + dt.timedelta(days=days - 1)
+    span = f"{first:%d/%m/%Y}" + ("" if days == 1 else f" – {last:%d/%m/%Y}")
+    count = sum(len(slot.items) for p in plans for slot in p.slots)
+    detail = f"{days} ngày ({span}): {count} mục" + (" (lập lại ngày đã qua)" if force else "")
+    audit.log(runtime.engine, audit.Entry(now, by, "plan", first.isoformat(), detail))
     return plans
+
+
+def keep_the_past(
+    engine: Engine, day: dt.date, fresh: list[StoredItem], now: dt.datetime, *, force: bool
+) -> list[StoredItem]:
+    """``fresh`` items for the future, the stored ones for what has started or was logged.
+
+    A station's slot that started at or before ``now`` keeps its stored items (the
+    fresh plan's items for that slot are dropped), unless ``force``; any slot holding
+    an item the airing log has an entry for keeps them, forced or not.
+    """
+    stored = load_plan(engine, day, dt.UTC)
+    if not stored:
+        return fresh
+    logged = logged_items(engine, stored)
+    frozen = {
+        (item.station_id, item.slot_start)
+        for item in stored
+        if (item.slot_start <= now and not force) or (item.station_id, item.starts_at) in logged
+    }
+    if not frozen:
+        return fresh
+    kept = [i for i in stored if (i.station_id, i.slot_start) in frozen]
+    return kept + [i for i in fresh if (i.station_id, i.slot_start) not in frozen]
+
+
+def logged_items(engine: Engine, items: list[StoredItem]) -> set[tuple[str, dt.datetime]]:
+    """(station, scheduled time) of the items the airing log has any entry for."""
+    if not items:
+        return set()
+    times = [i.starts_at for i in items]
+    query = select(airings.c.station_id, airings.c.scheduled_at).where(
+        airings.c.scheduled_at >= min(times), airings.c.scheduled_at <= max(times)
+    )
+    with engine.connect() as connection:
+        return {(station, at) for station, at in connection.execute(query)}
 
 
 def playlists_dir(runtime: Runtime) -> Path:

@@ -131,7 +131,7 @@ def _into_playlists(
         for day in landing:
             fresh = False
             if not stored[day] and day == today:
-                airplan.plan_range(runtime, today, 1, now=now)
+                airplan.plan_range(runtime, today, 1, by=alert.raised_by)
                 stored[day] = fresh = True
             if not stored[day]:
                 continue  # tomorrow, not planned yet: planning it places the alert

@@ -242,6 +242,8 @@ def approval_batch(runtime: Runtime) -> list[str]:
 @click.option("--days", type=click.IntRange(1, 366), default=1, show_default=True)
 @click.option("--explain", is_flag=True, help="Say why each item is where it is.")
 @click.option("--check", is_flag=True, help="Forecast campaign coverage instead of planning.")
+@click.option("--force", is_flag=True, help="Re-plan a past day (items with log entries are kept).")
+@click.option("--by", default=operating_user, help="Who plans (default: your login name).")
 @click.option(
     "--horizon",
     type=click.IntRange(1, 3660),
@@ -256,6 +258,8 @@ def plan(
     days: int,
     explain: bool,
     check: bool,
+    force: bool,
+    by: str,
     horizon: int,
 ):
     """Plan the approved bulletins into every station's slots and store the plan."""
@@ -264,7 +268,7 @@ def plan(
     if check:
         _print_forecasts(airplan.forecast_from(runtime, first, horizon_days=horizon))
         return
-    plans = airplan.plan_range(runtime, first, days, now=runtime.clock.now())
+    plans = airplan.plan_range(runtime, first, days, by=by, force=force)
     for day_plan in plans:
         click.echo(plan_report.summary(day_plan))
         if explain:

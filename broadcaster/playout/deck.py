@@ -8,8 +8,11 @@ the time and the log as they are then:
 - an item already in the log is not played (restarts, a job that fires twice);
 - an item more than ``grace_s`` past its time is logged missed;
 - a file that is missing or not the approved render is logged failed;
-- the player is watched: non-zero exit or overrunning ``duration + margin``
-  (killed) is logged failed, and the deck goes on with the next cue.
+- a planned item starts at its time or when the one before it ends, whichever is
+  later: drift never accumulates and nothing starts early;
+- the player is watched: non-zero exit, ending before ``PLAYED_SHARE`` of the
+  audio, or overrunning ``duration + margin`` (killed) is logged failed, and the
+  deck goes on with the next cue.
 
 Emergency alerts jump the queue and cut the planned item on air; that item is
 logged failed ("interrupted by emergency alert #N") and cued again behind the
@@ -39,6 +42,9 @@ from broadcaster.playout.player import Process, check_file, command
 log = logging.getLogger(__name__)
 
 WATCH_S = 0.25  # how often a playing item is checked for a cut
+# An item is aired only if its player ran this share of its audio's length: a player
+# that cannot open the sound device and exits 0 at once has aired nothing.
+PLAYED_SHARE = 0.9
 
 
 class Deck:
@@ -105,6 +111,10 @@ class Deck:
         rank = 0 if cue.emergency else 1
         heapq.heappush(self._queue, (rank, cue.scheduled_at.timestamp(), next(self._order), cue))
 
+    def _early_s(self, cue: Cue) -> float:
+        """Seconds until a planned cue's time: it waits for them, never starts early."""
+        return (cue.scheduled_at - self._clock()).total_seconds()
+
     def _cut_current(self, reason: str) -> None:
         """Under the lock: end the current cue, or keep it from starting."""
         if self._current is None:
@@ -118,10 +128,16 @@ class Deck:
     def _run(self) -> None:
         while True:
             with self._cond:
-                while not self._queue and not self._stopping:
-                    self._cond.wait()
-                if self._stopping:
-                    return
+                while True:
+                    while not self._queue and not self._stopping:
+                        self._cond.wait()
+                    if self._stopping:
+                        return
+                    first = self._queue[0][-1]
+                    early_s = 0.0 if first.emergency else self._early_s(first)
+                    if early_s <= 0:
+                        break
+                    self._cond.wait(min(early_s, 1.0))  # an alert may come meanwhile
                 cue = heapq.heappop(self._queue)[-1]
                 self._current, self._interrupt, self._cut = cue, None, False
             try:
@@ -180,7 +196,9 @@ class Deck:
             state.clear(self._engine, marker)
             return
         try:
+            began = time.monotonic()
             status, overran = self._watch(process, cue.duration_s + self._margin_s)
+            played_s = time.monotonic() - began
             ended = self._clock()
             with self._cond:
                 cut, interrupt = self._cut, self._interrupt
@@ -193,9 +211,12 @@ class Deck:
                     f"player still running {cue.duration_s + self._margin_s:g} s after start "
                     f"({cue.duration_s:g} s of audio): killed"
                 )
-            elif status != 0:
+            elif status != 0 or played_s < PLAYED_SHARE * cue.duration_s:
                 outcome = Outcome.FAILED
-                reason = f"player exited with status {status}"
+                if status != 0:
+                    reason = f"player exited with status {status}"
+                else:
+                    reason = f"player ended after {played_s:.1f} s of {cue.duration_s:g} s of audio"
                 if detail := process.error_text():
                     reason += f": {detail}"
             else:

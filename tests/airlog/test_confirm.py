@@ -6,7 +6,9 @@ import datetime as dt
 
 import pytest
 
-from broadcaster.airlog.confirm import check_open, check_times, is_late
+from broadcaster.airlog import Outcome, Source
+from broadcaster.airlog.confirm import Claim, check_open, check_times, entry_for, is_late
+from broadcaster.airplan.store import StoredItem
 from broadcaster.errors import Refused
 
 ZONE = dt.timezone(dt.timedelta(hours=7))
@@ -19,7 +21,6 @@ SCHEDULED = dt.datetime(2026, 11, 23, 17, 30, tzinfo=ZONE)
         (SCHEDULED, SCHEDULED + dt.timedelta(minutes=5), None),
         (SCHEDULED + dt.timedelta(minutes=1), SCHEDULED, None),  # clock skew allowed
         (SCHEDULED + dt.timedelta(minutes=10), SCHEDULED, "start-in-future"),
-        (SCHEDULED.replace(hour=0, minute=0), SCHEDULED, None),  # aired early the same day
         (
             SCHEDULED.replace(hour=0, minute=0) - dt.timedelta(minutes=1),
             SCHEDULED,
@@ -64,3 +65,50 @@ def test_late_is_one_rule_for_typed_minutes_and_sent_seconds(scheduled, started,
         return dt.datetime.combine(SCHEDULED.date(), dt.time.fromisoformat(text), ZONE)
 
     assert is_late(at(scheduled), at(started)) is late
+
+
+SLOT = dt.datetime(2026, 11, 30, 17, 30, tzinfo=ZONE)
+EVENING_ITEM = StoredItem(
+    day=SLOT.date(),
+    station_id="co-am",
+    slot_start=SLOT,
+    position=6,
+    starts_at=SLOT + dt.timedelta(seconds=40),
+    bulletin_id="f07",
+    render_sha256="7" * 64,
+    file="f07.mp3",
+    duration_s=90.0,
+    priority="thuong",
+    reason="rotation",
+)
+
+
+def at(hhmm: str) -> dt.datetime:
+    return dt.datetime.combine(SLOT.date(), dt.time.fromisoformat(hhmm), ZONE)
+
+
+@pytest.mark.parametrize(
+    ("now", "outcome", "started", "refused"),
+    [
+        # claimed hours before the slot: nothing can have aired (or failed) yet
+        ("08:00", Outcome.AIRED, "07:55", "before-slot"),
+        ("08:00", Outcome.FAILED, None, "before-slot"),
+        ("08:00", Outcome.MISSED, None, "missed-too-early"),
+        ("17:29", Outcome.AIRED, "17:29", None),  # within the clock skew of the slot
+        ("17:31", Outcome.FAILED, None, None),
+        # a session started a little early is fine; hours early is another airing
+        ("18:00", Outcome.AIRED, "17:20", None),
+        ("18:00", Outcome.AIRED, "16:00", "start-before-slot"),
+    ],
+)
+def test_nothing_is_claimed_aired_or_failed_before_its_slot(now, outcome, started, refused):
+    claim = Claim(outcome, at(started) if started else None, reason="mất điện")
+    if refused is None:
+        entry = entry_for(
+            EVENING_ITEM, claim, source=Source.OPERATOR, by="op", now=at(now), zone=ZONE
+        )
+        assert entry.outcome is outcome
+        return
+    with pytest.raises(Refused) as caught:
+        entry_for(EVENING_ITEM, claim, source=Source.OPERATOR, by="op", now=at(now), zone=ZONE)
+    assert caught.value.code == refused

@@ -242,3 +242,24 @@ def test_approve_all_approves_only_what_nobody_decided_on_and_audits_who(run_cli
     assert trail[0] == ("lan", "approve", f07)
     assert ("hoa", "reject", f07) in trail
     assert sum(1 for actor, action, _ in trail if (actor, action) == ("lan", "approve")) == 5
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        dt.datetime(2026, 12, 31, 23, 59, 30, tzinfo=ZONE),  # today becomes tomorrow meanwhile
+        dt.datetime(2031, 3, 3, 5, 0, tzinfo=ZONE),  # after every shipped campaign has ended
+    ],
+    ids=["new-year's eve", "2031"],
+)
+def test_the_demo_job_plans_today_on_any_day(run_cli, rendered, engine, clock, moment):
+    """`make demo` runs approve --all, plan and playlists for "today": whatever day that is."""
+    clock.set(moment)
+    assert run_cli("approve", "--all", "--by", "demo").exit_code == 0
+    planned = run_cli("plan")
+    assert planned.exit_code == 0, planned.output
+    assert planned.output.startswith(f"{moment.date()} (")
+    written = run_cli("playlists", "--no-zips")
+    assert written.exit_code == 0, written.output
+    assert stored(engine, moment.date()) != []
+    assert (rendered / "playlists" / moment.date().isoformat()).is_dir()

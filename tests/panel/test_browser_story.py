@@ -108,7 +108,7 @@ def test_staff_operator_and_leader_story(server, chromium, approved_day, tmp_pat
 
     # The day is planned with the approved audio (staff would regenerate it).
     runtime = approved_day
-    airplan.plan_range(runtime, NOW.date(), 1, now=NOW)
+    airplan.plan_range(runtime, NOW.date(), 1, by="canbo")
     airplan.publish_playlists(runtime, NOW.date())
 
     # Operator: download the zip, confirm an airing of form 2.

@@ -578,7 +578,7 @@ def test_rejected_audio_is_taken_out_of_every_plan_from_now_on(staff, panel_runt
     for record in rt.renders().values():
         approval.decide(rt.engine, record, verdict=approval.Verdict.APPROVED, by="canbo2", now=NOW)
     today, tomorrow = NOW.date(), NOW.date() + dt.timedelta(days=1)
-    airplan.plan_range(rt, today, 2, now=NOW)
+    airplan.plan_range(rt, today, 2, by="canbo")
     for day in (today, tomorrow):
         airplan.publish_playlists(rt, day, zips=False)
     zone = NOW.tzinfo

@@ -82,7 +82,7 @@ def planned(app, panel_runtime):
         approval.decide(
             panel_runtime.engine, record, verdict=approval.Verdict.APPROVED, by="canbo", now=NOW
         )
-    airplan.plan_range(panel_runtime, NOW.date(), 1, now=NOW)
+    airplan.plan_range(panel_runtime, NOW.date(), 1, by="canbo")
     return {i.position: i for i in load_plan(panel_runtime.engine, NOW.date(), VN, "co-am")}
 
 

@@ -322,3 +322,16 @@ def test_staff_see_the_evidence_without_export_or_dashboard_links(as_role, log):
     page = as_role("canbo").get(f"/reports/station/co-am?{NOVEMBER}").get_data(as_text=True)
     assert "Xã Cổ Am" in page
     assert "Tải CSV" not in page and "Về trang báo cáo" not in page
+
+
+@pytest.mark.parametrize(
+    "typed", ['=HYPERLINK("http://x";"bấm")', "+1+1", "-2+3", "@SUM(A1)", "\tx"]
+)
+def test_a_typed_formula_reaches_excel_as_text(as_role, panel_runtime, typed):
+    """A reason (typed by an operator, or sent by a platform) never runs in the reader's Excel."""
+    entry = record(panel_runtime.engine, "co-am", 7, Outcome.MISSED, at(20, 6, 30), reason=typed)
+    response = as_role("lanhdao").get(f"/reports/export/airings.csv?{NOVEMBER}")
+    header, *rows = read_csv(response)
+    (row,) = [dict(zip(header, r, strict=True)) for r in rows if int(r[0]) == entry]
+    assert row["Lý do"] == "'" + typed
+    assert row["Mã mục"] == str(entry)  # numbers stay numbers

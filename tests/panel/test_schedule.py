@@ -245,7 +245,7 @@ def test_a_slot_too_short_for_a_priority_bulletin_is_flagged(staff, panel_runtim
         " minutes: 3}]}]\n",
     )
     approve(panel_runtime)
-    airplan.plan_range(panel_runtime, TODAY, 1, now=NOW)
+    airplan.plan_range(panel_runtime, TODAY, 1, by="canbo")
 
     html = page(staff.get("/schedule/plan?station=co-am"))
     card = slot_card(html, "co-am", "17:30")
@@ -256,7 +256,7 @@ def test_a_slot_too_short_for_a_priority_bulletin_is_flagged(staff, panel_runtim
 
 def test_the_week_lists_seven_days_for_a_station_and_for_all(staff, panel_runtime):
     approve(panel_runtime)
-    airplan.plan_range(panel_runtime, TODAY, 1, now=NOW)
+    airplan.plan_range(panel_runtime, TODAY, 1, by="canbo")
 
     html = page(staff.get("/schedule/plan?view=week&station=co-am&date=2026-12-02"))
     rows = re.findall(r'<tr class="week-day.*?</tr>', html, re.S)
@@ -331,7 +331,7 @@ def test_an_alert_for_audio_not_approved_is_refused(staff, panel_runtime):
 
 def test_an_alert_for_co_am_reaches_its_next_slot_and_its_operator(staff, as_role, panel_runtime):
     approve(panel_runtime)
-    airplan.plan_range(panel_runtime, TODAY, 1, now=NOW)
+    airplan.plan_range(panel_runtime, TODAY, 1, by="canbo")
     zone = panel_runtime.settings.zone
     before = load_plan(panel_runtime.engine, TODAY, zone)
 
@@ -442,7 +442,7 @@ def test_placing_alerts_pushes_bulletins_out_keeps_the_closing_and_is_idempotent
 
 def test_rejecting_an_alerts_audio_withdraws_the_alert(staff, as_role, panel_runtime):
     approve(panel_runtime)
-    airplan.plan_range(panel_runtime, TODAY, 1, now=NOW)
+    airplan.plan_range(panel_runtime, TODAY, 1, by="canbo")
     zone = panel_runtime.settings.zone
     page(staff.post("/schedule/alert", {"bulletin_id": F14, "stations": ["co-am"]}), 302)
     sha = panel_runtime.renders()[F14].sha256

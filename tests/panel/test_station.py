@@ -30,7 +30,7 @@ def plan(runtime, day: dt.date = TODAY) -> None:
         approval.decide(
             runtime.engine, record, verdict=approval.Verdict.APPROVED, by="canbo", now=NOW
         )
-    airplan.plan_range(runtime, day, 1, now=NOW)
+    airplan.plan_range(runtime, day, 1, by="canbo", force=day < TODAY)
 
 
 @pytest.fixture
@@ -222,15 +222,20 @@ def test_the_time_field_defaults_to_now_in_vietnam(operator, planned):
     assert "data-now" in page  # kept at the present time while the page stays open
 
 
-def test_an_item_is_missed_only_once_its_time_has_passed(operator, planned, panel_runtime):
+def test_an_item_is_missed_or_aired_only_once_its_slot_has_started(
+    operator, planned, panel_runtime
+):
     response = confirm(operator, 6, outcome="missed", reason="Dự kiến mất điện buổi chiều")
     assert response.status_code == 422
     assert "Chưa đến giờ phát của bản tin này (17:30 ngày 30/11/2026)" in response.get_data(
         as_text=True
     )
     early = confirm(operator, 6, outcome="aired", started_at="2026-11-30T07:45")
-    assert early.status_code == 302  # aired early is a fact; the log keeps it
-    assert [e.outcome for e in logged(panel_runtime)] == [Outcome.AIRED]
+    assert early.status_code == 422  # hours before its slot: that was not this airing
+    assert "Buổi phát của bản tin này bắt đầu lúc 17:30 ngày 30/11/2026" in early.get_data(
+        as_text=True
+    )
+    assert logged(panel_runtime) == []
 
 
 def test_not_aired_needs_a_reason(operator, planned, panel_runtime):

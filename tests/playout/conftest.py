@@ -62,8 +62,10 @@ def studio(repo: Path, tmp_path: Path, tones: dict[int, Path]) -> Iterator[Studi
         },
     )
     made = Studio(settings, tones)
-    yield made
-    made.engine.dispose()
+    try:
+        yield made
+    finally:
+        made.close()
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import datetime as dt
 import hashlib
 import re
 import shutil
+import subprocess
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -54,6 +55,15 @@ class Studio:
         self.renders = renders_dir(settings.data_dir)
         self.renders.mkdir(parents=True, exist_ok=True)
         self._tones = tones
+        self.processes: list[subprocess.Popen] = []  # daemons a test started in processes
+
+    def close(self) -> None:
+        """Stop what a test left running (a failed assertion skips its own clean-up)."""
+        for process in self.processes:
+            if process.poll() is None:
+                process.kill()
+                process.wait(15)
+        self.engine.dispose()
 
     # -- audio and plans ---------------------------------------------------------------
 

@@ -79,7 +79,8 @@ def test_a_failing_item_is_logged_failed_and_the_slot_goes_on(studio):
         audio.write(b"\0")  # still plays; no longer the audio that was approved
     broken = studio.undecodable("broken")  # approved as is, and the player rejects it
     good = studio.render("good")
-    studio.plan(studio.slot(now() + 2 * S, missing, tampered, broken, good))
+    planned = studio.slot(now() + 2 * S, missing, tampered, broken, good)
+    studio.plan(planned)
 
     with studio.running():
         log = studio.wait_for(4)
@@ -94,6 +95,27 @@ def test_a_failing_item_is_logged_failed_and_the_slot_goes_on(studio):
     assert entries["broken"].reason.startswith("player exited with status")
     assert entries["good"].outcome is Outcome.AIRED
     assert entries["good"].ended_at - entries["good"].started_at >= 0.8 * S
+    # Nothing starts before its time, though the items before it failed at once.
+    times = {item.bulletin_id: item.starts_at for item in planned}
+    for entry in log:
+        assert entry.started_at >= times[entry.bulletin_id] - 0.05 * S, entry.bulletin_id
+
+
+def test_a_player_that_ends_at_once_aired_nothing(studio):
+    """ffplay with no sound device says "audio open failed" and exits 0 at once."""
+    tone = studio.render("tone", 2)
+    studio.plan(studio.slot(now() + 2 * S, tone))
+    silent = [sys.executable, "-c", "import sys; print('audio open failed', file=sys.stderr)"]
+    settings = dataclasses.replace(
+        studio.settings,
+        playout=dataclasses.replace(studio.settings.playout, player=(*silent, "{file}")),
+    )
+    studio.settings = settings
+    with studio.running():
+        (entry,) = studio.wait_for(1)
+    assert entry.outcome is Outcome.FAILED
+    assert entry.reason.startswith("player ended after")
+    assert "audio open failed" in entry.reason
 
 
 def test_a_player_that_hangs_is_killed_and_logged_failed(studio):
@@ -304,9 +326,11 @@ def start_daemon_process(studio) -> subprocess.Popen:
         "BROADCASTER_SCHEDULE__STATIONS": str(studio.settings.schedule.stations),
         "BROADCASTER_SCHEDULE__CAMPAIGNS": "[]",
     }
-    return subprocess.Popen(
+    daemon = subprocess.Popen(
         [sys.executable, "-c", DAEMON, studio.station], env=env, stderr=subprocess.PIPE, text=True
     )
+    studio.processes.append(daemon)  # killed at teardown if a failing test leaves it running
+    return daemon
 
 
 def players_of(path: Path) -> list[int]:
@@ -337,6 +361,8 @@ def test_sigterm_stops_cleanly_and_a_killed_daemon_is_accounted_for_at_restart(s
     studio.wait_on_air(slot[1])
     daemon.kill()  # no chance to log anything
     daemon.wait(15)
+    # The player died with it (its 2 s of audio would still be playing otherwise).
+    studio.wait_until(lambda: players_of(studio.renders / second.file) == [], 0.5, "no player")
     with studio.running():  # s2 was cut: logged failed, not replayed; s3 airs
         studio.wait_for(3)
 

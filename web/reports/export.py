@@ -26,6 +26,16 @@ from broadcaster.reports.queries import utc
 
 BOM = "\ufeff"
 ROWS_PER_CHUNK = 1000
+# A cell starting with one of these is a formula to Excel and LibreOffice: a reason
+# typed as "=HYPERLINK(...)" must reach the reader as text (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutral(cell: object) -> object:
+    """Text that a spreadsheet would run is prefixed with an apostrophe; numbers stay numbers."""
+    if isinstance(cell, str) and cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    return cell
 
 
 def airing_header(zone_name: str) -> list[str]:
@@ -111,13 +121,13 @@ def encode(header: list[str], rows: Iterable[list]) -> Iterator[str]:
     """The BOM and header first, then rows in chunks; csv quotes and ends lines with CRLF."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
+    writer.writerow([neutral(cell) for cell in header])
     yield BOM + buffer.getvalue()
     buffer.seek(0)
     buffer.truncate()
     pending = 0
     for row in rows:
-        writer.writerow(row)
+        writer.writerow([neutral(cell) for cell in row])
         pending += 1
         if pending == ROWS_PER_CHUNK:
             yield buffer.getvalue()

@@ -185,14 +185,10 @@ def regenerate():
     if not 1 <= days <= MAX_PLAN_DAYS:
         problem = f"Số ngày lập kế hoạch phải từ 1 đến {MAX_PLAN_DAYS}."
         return _plan_page(status=422, errors=(problem, []))
-    if first < today:
-        problem = (
-            "Không lập lại kế hoạch cho ngày đã qua: kế hoạch của những ngày đó là căn cứ "
-            "đối chiếu với nhật ký phát sóng."
-        )
-        return _plan_page(status=422, errors=(problem, []))
     try:
-        plans = airplan.plan_range(rt, first, days, now=moment)
+        plans = airplan.plan_range(rt, first, days, by=g.user.username)
+    except Refused as refused:
+        return _plan_page(status=422, errors=(refusals.text(refused, rt.settings.zone), []))
     except BroadcasterError as error:
         status = 422 if isinstance(error, InvalidInput) else 409
         return _plan_page(status=status, errors=text.error_text(error))
@@ -207,11 +203,6 @@ def regenerate():
         f"{under} buổi phát dùng dưới một nửa thời lượng, {over} buổi phát không đủ chỗ cho "
         "bản tin bắt buộc.",
         "ok",
-    )
-    _audit(
-        "plan",
-        first.isoformat(),
-        f"{days} ngày ({span}): {items} mục, {under} buổi thiếu, {over} buổi không đủ chỗ",
     )
     failed = _publish(p.day for p in plans)
     if failed:
