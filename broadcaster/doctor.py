@@ -10,12 +10,15 @@ import enum
 import shutil
 import subprocess
 import tempfile
+import time
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 
 from broadcaster.config import Settings
+from broadcaster.playout.player import command
 from broadcaster.speech.espeak import VOICES as ESPEAK_VOICES
 
 APT_HINT = "install it with: sudo apt-get install {package}"
@@ -46,6 +49,7 @@ def run_checks(settings: Settings) -> list[Check]:
         check_espeak_voices(),
         check_gtts(settings.speech.gtts.tld, timeout_s=3.0),
         check_data_dir(settings.data_dir),
+        check_player(settings.playout.player),
     ]
 
 
@@ -85,6 +89,54 @@ def check_gtts(tld: str, *, timeout_s: float) -> Check:
     if response.status_code >= 500 or response.status_code == 429:
         return Check(name, Status.WARN, f"{url} answered HTTP {response.status_code}")
     return Check(name, Status.OK, f"{url} reachable")
+
+
+TONE_S = 2.0
+
+
+def check_player(player: Sequence[str]) -> Check:
+    """Play a two-second tone through the configured player: it must take the tone's time.
+
+    A player that cannot open the sound device and exits at once (ffplay does, with
+    status 0) would have the daemon log a whole slot aired in two seconds.
+    """
+    name = "player"
+    program = player[0] if player else "(none)"
+    with tempfile.TemporaryDirectory(prefix="broadcaster-doctor-") as folder:
+        tone = Path(folder) / "tone.wav"
+        made = _run(
+            ["ffmpeg", "-nostdin", "-v", "error", "-f", "lavfi", "-i",
+             f"sine=frequency=440:duration={TONE_S:g}", "-ac", "1", "-y", str(tone)]
+        )  # fmt: skip
+        if made is None or not tone.is_file():
+            return Check(name, Status.MISSING, "ffmpeg is needed to make the test tone")
+        started = time.monotonic()
+        try:
+            done = subprocess.run(
+                command(player, tone),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                timeout=TONE_S + 15,
+                check=False,
+            )
+        except FileNotFoundError:
+            return Check(name, Status.MISSING, f"{program} not found (playout.player)")
+        except subprocess.TimeoutExpired:
+            return Check(name, Status.MISSING, f"{program} did not end a {TONE_S:g} s tone")
+        elapsed = time.monotonic() - started
+    said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+    words = f": {said[-1][:160]}" if said else ""
+    if done.returncode != 0:
+        return Check(name, Status.MISSING, f"{program} exited with {done.returncode}{words}")
+    if elapsed < 0.9 * TONE_S:
+        return Check(
+            name,
+            Status.MISSING,
+            f"{program} ended a {TONE_S:g} s tone after {elapsed:.1f} s: it did not play "
+            f"in real time (no sound device?){words}",
+        )
+    return Check(name, Status.OK, f"{program} played a {TONE_S:g} s tone in {elapsed:.1f} s")
 
 
 def check_data_dir(data_dir: Path) -> Check:

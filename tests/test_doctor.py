@@ -35,8 +35,12 @@ def path_without_espeak(tmp_path: Path) -> str:
     return str(bin_dir)
 
 
+# Plays in real time to no device: what a studio's player does, minus the loudspeaker.
+REAL_TIME = '["ffmpeg", "-nostdin", "-v", "error", "-re", "-i", "{file}", "-f", "null", "-"]'
+
+
 def test_ready_machine_passes_every_check(run_cli, google_up, data_dir):
-    result = run_cli("doctor")
+    result = run_cli("doctor", env={"BROADCASTER_PLAYOUT__PLAYER": REAL_TIME})
     assert result.exit_code == 0, result.output
     rows = {line.split("  ")[0]: line for line in result.output.splitlines()}
     for check in (
@@ -45,6 +49,7 @@ def test_ready_machine_passes_every_check(run_cli, google_up, data_dir):
         "espeak-ng",
         "espeak-ng Vietnamese voices",
         "data directory",
+        "player",
     ):
         assert " ok " in rows[check], rows[check]
     assert "vi-vn-x-south" in rows["espeak-ng Vietnamese voices"]
@@ -53,7 +58,7 @@ def test_ready_machine_passes_every_check(run_cli, google_up, data_dir):
 
 
 def test_offline_machine_only_warns_about_gtts(run_cli, google_down):
-    result = run_cli("doctor")
+    result = run_cli("doctor", env={"BROADCASTER_PLAYOUT__PLAYER": REAL_TIME})
     assert result.exit_code == 0, result.output
     (row,) = [line for line in result.output.splitlines() if line.startswith("gTTS endpoint")]
     assert "warn" in row and "espeak-ng will speak" in row
@@ -76,3 +81,34 @@ def test_unwritable_data_directory_is_reported(run_cli, google_down, tmp_path):
     assert result.exit_code == 1
     (row,) = [line for line in result.output.splitlines() if line.startswith("data directory")]
     assert "MISSING" in row and "not writable" in row
+
+
+@pytest.mark.parametrize(
+    ("player", "said"),
+    [
+        # ffplay without a sound device: "audio open failed", status 0, at once
+        (
+            '["python3", "-c", "import sys; sys.stderr.write(\'audio open failed\')", "{file}"]',
+            "did not play in real time (no sound device?): audio open failed",
+        ),
+        ('["false", "{file}"]', "exited with 1"),
+        ('["no-such-player", "{file}"]', "no-such-player not found"),
+    ],
+)
+def test_a_player_that_does_not_really_play_is_reported(run_cli, google_down, player, said):
+    result = run_cli("doctor", env={"BROADCASTER_PLAYOUT__PLAYER": player})
+    assert result.exit_code == 1
+    row = next(line for line in result.output.splitlines() if line.startswith("player"))
+    assert "MISSING" in row and said in row
+
+
+def test_the_default_player_fails_loudly_without_a_sound_device(run_cli, google_down):
+    """This machine has no sound card: the default player must say so, not exit 0."""
+    if (
+        Path("/proc/asound/cards").is_file()
+        and "no soundcards" not in Path("/proc/asound/cards").read_text()
+    ):
+        pytest.skip("this machine has a sound card")
+    result = run_cli("doctor")
+    row = next(line for line in result.output.splitlines() if line.startswith("player"))
+    assert "MISSING" in row and "exited with 1" in row

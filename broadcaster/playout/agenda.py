@@ -123,18 +123,33 @@ def is_late(scheduled_at: dt.datetime, started_at: dt.datetime) -> bool:
 
 
 def aired_reason(
-    cue: Cue, started_at: dt.datetime, *, running_since: dt.datetime, zone: dt.tzinfo
+    cue: Cue,
+    started_at: dt.datetime,
+    *,
+    running_since: dt.datetime,
+    zone: dt.tzinfo,
+    previous_end: dt.datetime | None = None,
 ) -> str:
-    """The note an aired entry carries: why it was late, or what it replays."""
+    """The note an aired entry carries: why it was late, or what it replays.
+
+    ``previous_end`` is when the item before it left the air, if it delayed this one.
+    """
     notes = []
     if cue.emergency:
         notes.append(f"emergency alert #{cue.alert_id}")
     if cue.retry_of:
         notes.append(f"replay of interrupted airing #{cue.retry_of[-1]}")
-    if is_late(cue.scheduled_at, started_at) and cue.scheduled_at < running_since:
-        notes.append(
-            f"daemon was not running at {clock_label(cue.scheduled_at, zone)}: played late"
-        )
+    if is_late(cue.scheduled_at, started_at) and not cue.retry_of:  # a replay says why
+        if cue.scheduled_at < running_since:
+            notes.append(
+                f"daemon was not running at {clock_label(cue.scheduled_at, zone)}: played late"
+            )
+        elif previous_end is not None and previous_end > cue.scheduled_at:
+            notes.append(
+                f"waited for the item before it, on air until {clock_label(previous_end, zone)}"
+            )
+        else:
+            notes.append(f"started late (planned {clock_label(cue.scheduled_at, zone)})")
     return "; ".join(notes)
 
 

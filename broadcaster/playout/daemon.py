@@ -100,11 +100,13 @@ class Playout:
         station_id: str,
         engine: Engine,
         clock: Callable[[], dt.datetime],
+        plan_day: Callable[[dt.date], None] | None = None,
         poll_s: float = POLL_S,
         refresh_s: float = REFRESH_S,
         margin_s: float = MARGIN_S,
     ) -> None:
         self.settings = settings
+        self._plan_day = plan_day  # makes a day's plan when none is stored
         self.station_id = station_id
         self.engine = engine
         self.zone = settings.zone
@@ -119,6 +121,7 @@ class Playout:
         self._stopping = False
         self._cued: set[Key] = set()
         self._last_alert = 0
+        self._unplanned: set[dt.date] = set()  # days found without a plan (said once)
         self._alert_floor: dt.datetime | None = None
         self._deck: Deck | None = None
         self._scheduler: BackgroundScheduler | None = None
@@ -216,6 +219,7 @@ class Playout:
     def refresh(self) -> None:
         now = self._clock()
         today = agenda.local_day(now, self.zone)
+        self._ensure_planned(today)
         plans = {day: self._plan(day) for day in (today - DAY, today, today + DAY)}
         self._schedule_slots(agenda.future_slots([*plans[today], *plans[today + DAY]], now))
         for item in agenda.started([*plans[today - DAY], *plans[today]], now):
@@ -239,6 +243,25 @@ class Playout:
                 self._cue(Cue.of_alert(alert, self.station_id))
 
     # -- inside ---------------------------------------------------------------------
+
+    def _ensure_planned(self, day: dt.date) -> None:
+        """No plan stored for the day at all: plan it, rather than air nothing in silence.
+
+        Only approved audio is planned, as by ``broadcaster plan``; when nothing can
+        be planned the error is logged once a day, and the slots stay empty.
+        """
+        if day in self._unplanned or load_plan(self.engine, day, self.zone):
+            return
+        self._unplanned.add(day)
+        if self._plan_day is None:
+            log.error("playout: no plan stored for %s: nothing will air (broadcaster plan)", day)
+            return
+        try:
+            self._plan_day(day)
+        except BroadcasterError as error:
+            log.error("playout: no plan stored for %s and none could be made: %s", day, error)
+            return
+        log.warning("playout: no plan was stored for %s: planned it now", day)
 
     def _plan(self, day: dt.date) -> list[StoredItem]:
         return load_plan(self.engine, day, self.zone, self.station_id)
@@ -328,6 +351,7 @@ def run_playout(
         station_id=station_id,
         engine=runtime.engine,
         clock=runtime.clock.now,
+        plan_day=functools.partial(_plan_day, runtime, by=f"playout@{socket.gethostname()}"),
         poll_s=poll_s,
         refresh_s=refresh_s,
         margin_s=margin_s,
@@ -339,6 +363,12 @@ def run_playout(
                 pass
         finally:
             playout.stop()
+
+
+def _plan_day(runtime: Runtime, day: dt.date, *, by: str) -> None:
+    from broadcaster.airplan import service as airplan  # the planner: only when needed
+
+    airplan.plan_range(runtime, day, 1, by=by)
 
 
 @contextlib.contextmanager

@@ -80,6 +80,7 @@ class Deck:
         self._process: Process | None = None
         self._cut = False  # the current player was terminated by an interrupt
         self._stopping = False
+        self._last_end: dt.datetime | None = None  # when the deck's last player ended
         self._thread = threading.Thread(target=self._run, name="playout-deck", daemon=True)
 
     # -- from other threads ---------------------------------------------------------
@@ -222,8 +223,13 @@ class Deck:
             else:
                 outcome = Outcome.AIRED
                 reason = agenda.aired_reason(
-                    cue, started, running_since=self._running_since, zone=self._zone
+                    cue,
+                    started,
+                    running_since=self._running_since,
+                    zone=self._zone,
+                    previous_end=self._last_end,
                 )
+            self._last_end = ended  # whatever the outcome, the air was busy until then
             entry = self._record(
                 cue,
                 outcome,

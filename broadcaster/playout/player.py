@@ -1,6 +1,6 @@
 """The player: one external process per file, checked before and watched while it runs.
 
-The studio's player is whatever command the settings name (ffplay by default),
+The studio's player is whatever command the settings name (ffmpeg to ALSA by default),
 with ``{file}`` standing for the audio. It runs in its own session, so a Ctrl-C
 meant for the daemon does not kill it behind the daemon's back: the daemon stops
 it itself and logs why.

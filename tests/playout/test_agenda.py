@@ -82,6 +82,12 @@ def test_aired_entries_say_why_they_were_late_or_what_they_replay():
         cue.retried(41).retried(42), at("06:00:30"), running_since=at("05:00:00"), zone=VN
     )
     assert replay == "replay of interrupted airing #42"
+    queued = agenda.aired_reason(
+        cue, at("06:00:40"), running_since=at("05:00:00"), zone=VN, previous_end=at("06:00:40")
+    )
+    assert queued == "waited for the item before it, on air until 06:00:40"
+    slow = agenda.aired_reason(cue, at("06:00:40"), running_since=at("05:00:00"), zone=VN)
+    assert slow == "started late (planned 06:00:00)"
 
 
 def test_a_slot_keeps_its_job_id_whatever_zone_its_time_is_written_in():

@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import datetime as dt
 import json
+import logging
 import os
 import signal
 import subprocess
@@ -401,3 +402,18 @@ def test_a_second_daemon_for_the_same_station_refuses_to_start(studio):
                 Runtime(studio.settings), station_id=studio.station, stop_event=already_stopped
             )
     run_playout(Runtime(studio.settings), station_id=studio.station, stop_event=already_stopped)
+
+
+def test_a_day_without_a_plan_is_said_not_silent(studio, caplog):
+    """No stored plan and nothing approved to plan: an error, once, not hours of silence."""
+    with caplog.at_level(logging.ERROR, logger="broadcaster.playout.daemon"), studio.running():
+        studio.wait_until(
+            lambda: any("no plan stored for" in r.getMessage() for r in caplog.records),
+            10,
+            "the daemon to say there is no plan",
+        )
+        time.sleep(1.2)  # two more refreshes: said once a day, not every 0.5 s
+    said = [r.getMessage() for r in caplog.records if "no plan stored for" in r.getMessage()]
+    assert len(said) == 1
+    assert "none could be made: no approved audio to plan" in said[0]
+    assert studio.log() == []
