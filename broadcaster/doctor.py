@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import requests
+from sqlalchemy.exc import SQLAlchemyError
 
-from broadcaster.config import Settings
+from broadcaster.airplan.store import is_planned
 from broadcaster.playout.player import command
+from broadcaster.runtime import Runtime
 from broadcaster.speech.espeak import VOICES as ESPEAK_VOICES
 
 APT_HINT = "install it with: sudo apt-get install {package}"
@@ -41,7 +43,8 @@ class Check:
         return self.status is Status.MISSING
 
 
-def run_checks(settings: Settings) -> list[Check]:
+def run_checks(runtime: Runtime) -> list[Check]:
+    settings = runtime.settings
     return [
         check_program("ffmpeg", "ffmpeg"),
         check_program("ffprobe", "ffmpeg"),
@@ -50,7 +53,26 @@ def run_checks(settings: Settings) -> list[Check]:
         check_gtts(settings.speech.gtts.tld, timeout_s=3.0),
         check_data_dir(settings.data_dir),
         check_player(settings.playout.player),
+        check_today_planned(runtime),
     ]
+
+
+def check_today_planned(runtime: Runtime) -> Check:
+    """A day with no stored plan airs nothing unless the playout daemon plans it itself."""
+    name = "today's plan"
+    today = runtime.clock.today()
+    try:
+        planned = is_planned(runtime.engine, today)
+    except (SQLAlchemyError, OSError) as error:
+        return Check(name, Status.MISSING, f"the database cannot be read: {error}")
+    if planned:
+        return Check(name, Status.OK, f"stored for {today}")
+    return Check(
+        name,
+        Status.WARN,
+        f"no plan stored for {today}: run broadcaster plan (the playout daemon plans it "
+        "from the approved audio when it finds none)",
+    )
 
 
 def check_program(program: str, package: str) -> Check:

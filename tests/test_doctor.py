@@ -55,6 +55,10 @@ def test_ready_machine_passes_every_check(run_cli, google_up, data_dir):
     assert "vi-vn-x-south" in rows["espeak-ng Vietnamese voices"]
     assert "reachable" in rows["gTTS endpoint"]
     assert data_dir.is_dir()
+    # Nothing planned on this fresh data directory: said, as a warning (playout plans it).
+    assert (
+        " warn " in rows["today's plan"] and "no plan stored for 2026-11-29" in rows["today's plan"]
+    )
 
 
 def test_offline_machine_only_warns_about_gtts(run_cli, google_down):

@@ -89,6 +89,15 @@ def save_plan(engine: Engine, day: dt.date, items: Iterable[StoredItem], *, now:
             connection.execute(plan_items.insert(), rows)
 
 
+def is_planned(engine: Engine, day: dt.date, station_id: str | None = None) -> bool:
+    """Whether a plan is stored for ``day`` (for ``station_id``, or for any station)."""
+    query = select(plan_items.c.id).where(plan_items.c.day == day.isoformat())
+    if station_id is not None:
+        query = query.where(plan_items.c.station_id == station_id)
+    with engine.connect() as connection:
+        return connection.execute(query.limit(1)).first() is not None
+
+
 def load_plan(
     engine: Engine, day: dt.date, zone: dt.tzinfo, station_id: str | None = None
 ) -> list[StoredItem]:

@@ -15,11 +15,9 @@ from pathlib import Path
 
 import click
 
-from broadcaster import approval
 from broadcaster.airplan import report as plan_report
 from broadcaster.airplan import service as airplan
-from broadcaster.approval.review import is_current, review
-from broadcaster.cli.evidence import alert, confirm_airing
+from broadcaster.cli.rules import alert, approve, confirm_airing
 from broadcaster.cli.support import (
     BroadcasterGroup,
     LazyRuntime,
@@ -29,10 +27,8 @@ from broadcaster.cli.support import (
     pass_runtime,
 )
 from broadcaster.cli.users import user
-from broadcaster.errors import Refused
 from broadcaster.normalize import normalize as normalize_text
 from broadcaster.playlists import prune_days
-from broadcaster.runtime import Runtime
 
 
 @click.group(cls=BroadcasterGroup)
@@ -163,76 +159,6 @@ def render(lazy: LazyRuntime, engine: str | None, only: Sequence[str], jobs: int
     if report.failures:
         details = "\n".join(f"  {o.bulletin_id}: {o.error}" for o in report.failures)
         raise UserError(f"{len(report.failures)} bulletins failed to render:\n{details}")
-
-
-@cli.command()
-@click.argument("ids", nargs=-1)
-@click.option("--all", "all_", is_flag=True, help="Every current render nobody decided on yet.")
-@click.option("--by", default=operating_user, help="Who decides (default: your login name).")
-@click.option("--reject", is_flag=True, help="Reject instead of approve (needs --comment).")
-@click.option("--comment", default="", help="Why, for the record.")
-@click.option("--reconsider", is_flag=True, help="Approve named audio that was rejected before.")
-@pass_runtime
-def approve(
-    lazy: LazyRuntime,
-    ids: Sequence[str],
-    all_: bool,
-    by: str,
-    reject: bool,
-    comment: str,
-    reconsider: bool,
-) -> None:
-    """Approve (or reject) the current render of bulletins, bound to its exact audio.
-
-    The panel's rule: stale audio, the four-eyes rule and a rejection without a
-    reason are refused; every decision is audited under --by.
-    """
-    runtime = lazy.get()
-    if all_ == bool(ids):
-        raise UserError("name bulletin ids, or use --all")
-    if all_ and (reject or reconsider):
-        raise UserError("--all only approves audio nobody decided on: name the ids instead")
-    verdict = approval.Verdict.REJECTED if reject else approval.Verdict.APPROVED
-    chosen = approval_batch(runtime) if all_ else list(ids)
-    refused = []
-    for bulletin_id in chosen:
-        try:
-            done = review(
-                runtime, bulletin_id, verdict, by=by, comment=comment, reconsider=reconsider
-            )
-        except Refused as error:
-            refused.append(f"{bulletin_id}: {error} [{error.code}]")
-            continue
-        record = done.record
-        marks = " (fallback voice)" if record.fallback else ""
-        state = verdict.value if done.written else f"already {verdict.value}"
-        click.echo(
-            f"{state} {bulletin_id}: {record.sha256[:12]}, "
-            f"{record.engine}/{record.voice}{marks}, {record.duration_s:.1f} s"
-        )
-        if done.withdrawn_from:
-            listed = ", ".join(str(day) for day in done.withdrawn_from)
-            click.echo(f"  taken out of the plans of {listed}; re-plan to fill the gap")
-        if done.publish_error:
-            click.echo(f"  the playlists could not be written again: {done.publish_error}")
-    if all_:
-        click.echo(f"{len(chosen)} renders nobody had decided on")
-    if refused:
-        raise UserError("refused:\n  " + "\n  ".join(refused))
-
-
-def approval_batch(runtime: Runtime) -> list[str]:
-    """What ``approve --all`` approves: current renders with no decision on their audio."""
-    decided = approval.latest_decisions(runtime.engine)
-    renders = runtime.renders()
-    library = {b.id for b in runtime.library()}
-    return sorted(
-        bulletin_id
-        for bulletin_id, record in renders.items()
-        if bulletin_id in library
-        and record.sha256 not in decided
-        and is_current(runtime, bulletin_id, record)
-    )
 
 
 @cli.command()
@@ -386,7 +312,7 @@ def doctor(lazy: LazyRuntime) -> None:
     """Check ffmpeg, espeak-ng and its voices, the gTTS endpoint and the data directory."""
     from broadcaster import doctor as doctor_checks
 
-    checks = doctor_checks.run_checks(lazy.get().settings)
+    checks = doctor_checks.run_checks(lazy.get())
     rows = [(c.name, c.status.value, c.detail) for c in checks]
     click.echo(format_table(("check", "status", "detail"), rows))
     failed = [c.name for c in checks if c.failed]
@@ -395,6 +321,7 @@ def doctor(lazy: LazyRuntime) -> None:
 
 
 cli.add_command(user)
+cli.add_command(approve)
 cli.add_command(alert)
 cli.add_command(confirm_airing)
 

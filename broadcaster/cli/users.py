@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
-from broadcaster import accounts
-from broadcaster.cli.support import UserError, format_table, pass_runtime
+from broadcaster import accounts, audit
+from broadcaster.cli.support import UserError, format_table, operating_user, pass_runtime
 
 
 @click.group()
@@ -39,6 +39,8 @@ def user_add(lazy, username, full_name, role, station_id, password_stdin) -> Non
         station_id=station_id,
         now=runtime.clock.now(),
     )
+    detail = f"vai trò {created.role.label}" + (f", đài {station_id}" if station_id else "")
+    _audit(runtime, "add_user", created.username, detail)
     click.echo(f"added {created.username} ({created.role.value})")
 
 
@@ -47,7 +49,9 @@ def user_add(lazy, username, full_name, role, station_id, password_stdin) -> Non
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input.")
 @pass_runtime
 def user_passwd(lazy, username, password_stdin) -> None:
-    accounts.set_password(lazy.get().engine, username, _read_password(password_stdin))
+    runtime = lazy.get()
+    accounts.set_password(runtime.engine, username, _read_password(password_stdin))
+    _audit(runtime, "reset_password", username, "đặt lại mật khẩu (dòng lệnh)")
     click.echo(f"password changed for {username}")
 
 
@@ -55,8 +59,16 @@ def user_passwd(lazy, username, password_stdin) -> None:
 @click.argument("username")
 @pass_runtime
 def user_disable(lazy, username) -> None:
-    accounts.set_active(lazy.get().engine, username, False)
+    runtime = lazy.get()
+    accounts.set_active(runtime.engine, username, False)
+    _audit(runtime, "disable_user", username)
     click.echo(f"disabled {username}")
+
+
+def _audit(runtime, action: str, target: str, detail: str = "") -> None:
+    """Accounts changed from a terminal are in the audit trail like the admin page's."""
+    entry = audit.Entry(runtime.clock.now(), operating_user(), action, target, detail)
+    audit.log(runtime.engine, entry)
 
 
 DEMO_PASSWORD = "demo-2026"

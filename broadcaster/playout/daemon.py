@@ -43,7 +43,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from sqlalchemy import Engine
 
 from broadcaster import alerts
-from broadcaster.airplan.store import StoredItem, load_plan
+from broadcaster.airplan.store import StoredItem, is_planned, load_plan
 from broadcaster.config import Settings
 from broadcaster.errors import BroadcasterError
 from broadcaster.playout import agenda, jobs, state
@@ -250,7 +250,7 @@ class Playout:
         Only approved audio is planned, as by ``broadcaster plan``; when nothing can
         be planned the error is logged once a day, and the slots stay empty.
         """
-        if day in self._unplanned or load_plan(self.engine, day, self.zone):
+        if day in self._unplanned or is_planned(self.engine, day):
             return
         self._unplanned.add(day)
         if self._plan_day is None:

@@ -77,7 +77,8 @@ class Runtime:
         )
 
     def schedule(self, durations: Mapping[str, float] | None = None) -> Schedule:
-        """Stations and campaigns, checked against the library; cached until a file changes."""
+        """Stations and campaigns, checked against the library (when it reads); cached until a
+        file changes."""
         return self._schedule.get(durations)
 
 

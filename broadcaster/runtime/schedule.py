@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from broadcaster.errors import LibraryError
 from broadcaster.library.bulletins import Kind, Library
 from broadcaster.planning.campaigns import Campaign, load_schedule
 from broadcaster.planning.stations import Network, Station
@@ -87,15 +88,20 @@ class ScheduleCache:
         return tuple(_stamp(path) for path in (*self._files, self._library_dir, *library))
 
     def _load(self, durations: Mapping[str, float] | None) -> Schedule:
-        library = self._library()
+        try:
+            library = self._library()
+        except LibraryError:  # said by validate and the panel; the air must go on meanwhile
+            library = None
         stations, *campaigns = self._files
         network, parsed = load_schedule(
             stations,
             campaigns,
             default_timezone=self._timezone,
-            known_ids={b.id for b in library},
+            known_ids=None if library is None else {b.id for b in library},
             durations=durations,
         )
+        if library is None:
+            return Schedule(network, parsed)
         form_titles: dict[int, str] = {}
         for bulletin in library:
             if bulletin.kind is Kind.BULLETIN and bulletin.form is not None:

@@ -91,7 +91,7 @@ def test_installed_command_runs(repo):
 
 
 def test_user_commands_add_change_and_disable_accounts(run_cli, data_dir):
-    from broadcaster import accounts, db
+    from broadcaster import accounts, audit, db
     from broadcaster.config import load_settings
 
     added = run_cli(
@@ -115,6 +115,12 @@ def test_user_commands_add_change_and_disable_accounts(run_cli, data_dir):
     assert accounts.authenticate(engine, "xa-co-am", "mat-khau-moi") is not None
     run_cli("user", "disable", "xa-co-am")
     assert accounts.authenticate(engine, "xa-co-am", "mat-khau-moi") is None
+    trail = [(e.action, e.target) for e in audit.recent(engine)][::-1]
+    assert trail == [
+        ("add_user", "xa-co-am"),
+        ("reset_password", "xa-co-am"),
+        ("disable_user", "xa-co-am"),
+    ]
 
 
 def test_user_mistakes_are_clear_errors(run_cli):

@@ -27,13 +27,14 @@ from flask import (
 from broadcaster import alerts, audit
 from broadcaster.accounts import Role
 from broadcaster.airplan import service as airplan
+from broadcaster.airplan.store import is_planned
 from broadcaster.alerts import raising
 from broadcaster.errors import BroadcasterError, InvalidInput, Refused
 from broadcaster.library.bulletins import Kind
-from broadcaster.planning.campaigns import active_campaign
+from broadcaster.planning.campaigns import active_campaign, slots_on
 from web import refusals
 from web.context import now, runtime
-from web.permissions import requires
+from web.permissions import allowed, requires
 from web.schedule import alerts as alerts_page
 from web.schedule import data, text
 from web.schedule import forecast as schedule_forecast
@@ -46,16 +47,39 @@ VIEWS = ("day", "week")
 
 
 @bp.app_context_processor
-def _emergency_banner() -> dict:
-    """``active_alerts`` for base.html: an operator's own station's, everyone's for others."""
+def _banners() -> dict:
+    """For base.html: ``active_alerts`` (an operator's own station's, everyone's for
+    others) and ``unplanned_today`` (no plan stored for today: nothing would air)."""
     user = g.get("user")
     if user is None:
-        return {"active_alerts": []}
+        return {"active_alerts": [], "unplanned_today": None}
     operator = user.role is Role.OPERATOR
     if operator and not user.station_id:
-        return {"active_alerts": []}
+        return {"active_alerts": [], "unplanned_today": None}
     station_id = user.station_id if operator else None
-    return {"active_alerts": alerts_page.banner_alerts(runtime(), station_id=station_id, now=now())}
+    rt, moment = runtime(), now()
+    today = moment.date()
+    unplanned = None
+    if (operator or allowed(user, "schedule.plan")) and not is_planned(
+        rt.engine, today, station_id
+    ):
+        unplanned = today if not operator or _airs_on(rt, station_id, today) else None
+    return {
+        "active_alerts": alerts_page.banner_alerts(rt, station_id=station_id, now=moment),
+        "unplanned_today": unplanned,
+    }
+
+
+def _airs_on(rt, station_id: str, day: dt.date) -> bool:
+    """The station has slots that day (a Monday-to-Friday commune is not unplanned on Sunday)."""
+    try:
+        sched = rt.schedule()
+    except BroadcasterError:
+        return False
+    station = sched.station(station_id)
+    return station is not None and bool(
+        slots_on(station, day, active_campaign(sched.campaigns, day))
+    )
 
 
 @bp.context_processor

@@ -1,8 +1,8 @@
-"""``broadcaster alert`` and ``broadcaster confirm``: the panel's rules from a terminal.
+"""``approve``, ``alert`` and ``confirm``: the panel's rules from a terminal.
 
-Both call the same functions as the panel and the API (:mod:`broadcaster.alerts.raising`,
-:mod:`broadcaster.airlog.confirm`), so the answers are the same; each action is in
-the audit trail under ``--by`` (default: the login name).
+Each calls the same function as the panel and the API (:mod:`broadcaster.approval.review`,
+:mod:`broadcaster.alerts.raising`, :mod:`broadcaster.airlog.confirm`), so the answers
+are the same; each action is in the audit trail under ``--by`` (default: the login name).
 """
 
 from __future__ import annotations
@@ -12,11 +12,85 @@ from collections.abc import Sequence
 
 import click
 
+from broadcaster import approval
 from broadcaster.airlog import Outcome, Source
 from broadcaster.airlog.confirm import Claim, confirm, said
 from broadcaster.airplan.store import load_plan
 from broadcaster.alerts.raising import raise_alert
+from broadcaster.approval.review import is_current, review
 from broadcaster.cli.support import LazyRuntime, UserError, operating_user, pass_runtime
+from broadcaster.errors import Refused
+from broadcaster.runtime import Runtime
+
+
+@click.command()
+@click.argument("ids", nargs=-1)
+@click.option("--all", "all_", is_flag=True, help="Every current render nobody decided on yet.")
+@click.option("--by", default=operating_user, help="Who decides (default: your login name).")
+@click.option("--reject", is_flag=True, help="Reject instead of approve (needs --comment).")
+@click.option("--comment", default="", help="Why, for the record.")
+@click.option("--reconsider", is_flag=True, help="Approve named audio that was rejected before.")
+@pass_runtime
+def approve(
+    lazy: LazyRuntime,
+    ids: Sequence[str],
+    all_: bool,
+    by: str,
+    reject: bool,
+    comment: str,
+    reconsider: bool,
+) -> None:
+    """Approve (or reject) the current render of bulletins, bound to its exact audio.
+
+    The panel's rule: stale audio, the four-eyes rule and a rejection without a
+    reason are refused; every decision is audited under --by.
+    """
+    runtime = lazy.get()
+    if all_ == bool(ids):
+        raise UserError("name bulletin ids, or use --all")
+    if all_ and (reject or reconsider):
+        raise UserError("--all only approves audio nobody decided on: name the ids instead")
+    verdict = approval.Verdict.REJECTED if reject else approval.Verdict.APPROVED
+    chosen = approval_batch(runtime) if all_ else list(ids)
+    refused = []
+    for bulletin_id in chosen:
+        try:
+            done = review(
+                runtime, bulletin_id, verdict, by=by, comment=comment, reconsider=reconsider
+            )
+        except Refused as error:
+            refused.append(f"{bulletin_id}: {error} [{error.code}]")
+            continue
+        record = done.record
+        marks = " (fallback voice)" if record.fallback else ""
+        state = verdict.value if done.written else f"already {verdict.value}"
+        click.echo(
+            f"{state} {bulletin_id}: {record.sha256[:12]}, "
+            f"{record.engine}/{record.voice}{marks}, {record.duration_s:.1f} s"
+        )
+        if done.withdrawn_from:
+            listed = ", ".join(str(day) for day in done.withdrawn_from)
+            click.echo(f"  taken out of the plans of {listed}; re-plan to fill the gap")
+        if done.publish_error:
+            click.echo(f"  the playlists could not be written again: {done.publish_error}")
+    if all_:
+        click.echo(f"{len(chosen)} renders nobody had decided on")
+    if refused:
+        raise UserError("refused:\n  " + "\n  ".join(refused))
+
+
+def approval_batch(runtime: Runtime) -> list[str]:
+    """What ``approve --all`` approves: current renders with no decision on their audio."""
+    decided = approval.latest_decisions(runtime.engine)
+    renders = runtime.renders()
+    library = {b.id for b in runtime.library()}
+    return sorted(
+        bulletin_id
+        for bulletin_id, record in renders.items()
+        if bulletin_id in library
+        and record.sha256 not in decided
+        and is_current(runtime, bulletin_id, record)
+    )
 
 
 @click.command()
