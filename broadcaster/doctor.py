@@ -148,7 +148,9 @@ def check_player(player: Sequence[str]) -> Check:
             return Check(name, Status.MISSING, f"{program} did not end a {TONE_S:g} s tone")
         elapsed = time.monotonic() - started
     said = done.stderr.decode("utf-8", "replace").strip().splitlines()
-    words = f": {said[-1][:160]}" if said else ""
+    # The line that names the device, if the player wrote one (ALSA writes many).
+    telling = [line for line in said if "audio" in line.lower() and "device" in line.lower()]
+    words = f": {(telling or said)[-1][:160]}" if said else ""
     if done.returncode != 0:
         return Check(name, Status.MISSING, f"{program} exited with {done.returncode}{words}")
     if elapsed < 0.9 * TONE_S:
