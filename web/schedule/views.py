@@ -3,8 +3,9 @@
 Staff see who airs when (``/schedule/``), what each station airs on a day or in a
 week (``/schedule/plan``), plan days again and publish their playlists (POST
 ``/schedule/plan``), check a campaign's coverage goal ahead (``/schedule/forecast``)
-and raise an emergency alert (``/schedule/alert``). The rules live in
-:mod:`broadcaster.airplan` and :mod:`broadcaster.airplan.alerts`; this module asks and shows.
+and raise an emergency alert (``/schedule/alert``). The rules live in the package
+(:mod:`broadcaster.airplan.service`, :mod:`broadcaster.alerts.raising`), which also
+audits; this module asks and shows.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from flask import (
     url_for,
 )
 
-from broadcaster import alerts, audit
+from broadcaster import alerts
 from broadcaster.accounts import Role
 from broadcaster.airplan import service as airplan
 from broadcaster.airplan.store import is_planned
@@ -85,11 +86,6 @@ def _airs_on(rt, station_id: str, day: dt.date) -> bool:
 @bp.context_processor
 def _helpers() -> dict:
     return {"t": text, "timedelta": lambda days: dt.timedelta(days=days)}
-
-
-def _audit(action: str, target: str, detail: str) -> None:
-    entry = audit.Entry(now(), g.user.username, action, target=target, detail=detail)
-    audit.log(runtime().engine, entry)
 
 
 def _load_schedule() -> tuple[data.Schedule | None, tuple[str, list[str]] | None]:
