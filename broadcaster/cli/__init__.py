@@ -15,6 +15,7 @@ from pathlib import Path
 
 import click
 
+from broadcaster import audit
 from broadcaster.airplan import report as plan_report
 from broadcaster.airplan import service as airplan
 from broadcaster.cli.rules import alert, approve, confirm_airing
@@ -113,8 +114,11 @@ def spoken(lazy: LazyRuntime, ids: Sequence[str]) -> None:
 @click.option("--engine", help="Speak with this engine only (gtts or espeak), no fallback.")
 @click.option("--only", "only", multiple=True, metavar="ID", help="Render these bulletins only.")
 @click.option("--jobs", type=click.IntRange(min=1), help="Parallel workers (default: all cores).")
+@click.option("--by", default=operating_user, help="Who renders (default: your login name).")
 @pass_runtime
-def render(lazy: LazyRuntime, engine: str | None, only: Sequence[str], jobs: int | None) -> None:
+def render(
+    lazy: LazyRuntime, engine: str | None, only: Sequence[str], jobs: int | None, by: str
+) -> None:
     """Render bulletins into mastered MP3s in the data directory, with a manifest."""
     # Imported here, like doctor's checks: numpy and scipy cost every other command
     # (the panel's process above all) some 70 MB.
@@ -156,6 +160,11 @@ def render(lazy: LazyRuntime, engine: str | None, only: Sequence[str], jobs: int
         f"{report.count('unchanged')} unchanged, {len(report.failures)} failed; "
         f"manifest: {report.manifest}"
     )
+    for outcome in report.outcomes:  # as the panel's render requests are
+        if outcome.status == "rendered":
+            detail = f"dựng từ dòng lệnh: âm thanh {outcome.record.sha256[:12]}"
+            entry = audit.Entry(runtime.clock.now(), by, "render", outcome.bulletin_id, detail)
+            audit.log(runtime.engine, entry)
     if report.failures:
         details = "\n".join(f"  {o.bulletin_id}: {o.error}" for o in report.failures)
         raise UserError(f"{len(report.failures)} bulletins failed to render:\n{details}")

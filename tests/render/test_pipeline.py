@@ -185,8 +185,14 @@ def test_render_command_shows_each_bulletin_and_the_manifest(run_cli, data_dir):
     assert result.exit_code == 0, result.output
     assert "2 rendered (2 synthesised), 0 unchanged, 0 failed" in result.output
     assert "espeak/vi" in result.output
-    again = run_cli("render", "--engine", "espeak", "--only", "mo-dau")
+    again = run_cli("render", "--engine", "espeak", "--only", "mo-dau", "--by", "hoa")
     assert "0 rendered (0 synthesised), 1 unchanged, 0 failed" in again.output
+    from broadcaster import audit, db
+    from broadcaster.config import load_settings
+
+    engine = db.connect(load_settings(environ={"BROADCASTER_DATA_DIR": str(data_dir)}).database)
+    trail = sorted((e.action, e.target) for e in audit.recent(engine))
+    assert trail == [("render", "ket-thuc"), ("render", "mo-dau")]  # only what was made
 
 
 def test_render_command_refuses_unknown_engine_and_ids(run_cli):
