@@ -95,7 +95,7 @@ def confirm(
     airing = entry_for(item, claim, source=source, by=by, now=now, zone=zone)
     with _append_lock:  # the database serialises processes; this, one process's threads
         entry_id, created = airlog.record_unless(
-            engine, airing, lambda logged: _same(airing, logged)
+            engine, airing, lambda logged: _same(airing, [e for e in logged if _about(e, item)])
         )
     entry = Airing(**{**airing.__dict__, "id": entry_id})
     if created:

@@ -112,3 +112,43 @@ def test_nothing_is_claimed_aired_or_failed_before_its_slot(now, outcome, starte
     with pytest.raises(Refused) as caught:
         entry_for(EVENING_ITEM, claim, source=Source.OPERATOR, by="op", now=at(now), zone=ZONE)
     assert caught.value.code == refused
+
+
+def test_an_entry_about_another_bulletin_at_the_same_time_is_not_this_items(tmp_path):
+    """A re-plan that put another bulletin at a logged time: the old entry stays the old
+    bulletin's; the new item is confirmed on its own, and cannot 'correct' the old one."""
+    from broadcaster import airlog, db
+    from broadcaster.airlog.confirm import confirm
+
+    engine = db.connect(f"sqlite:///{tmp_path / 'log.db'}")
+    now = SLOT + dt.timedelta(hours=1)
+    old = airlog.record(
+        engine,
+        airlog.Airing(
+            station_id="co-am",
+            bulletin_id="f14",
+            render_sha256="e" * 64,
+            outcome=Outcome.AIRED,
+            source=Source.OPERATOR,
+            recorded_by="op",
+            recorded_at=now,
+            scheduled_at=EVENING_ITEM.starts_at,
+            started_at=EVENING_ITEM.starts_at,
+        ),
+    )
+    aired = Claim(Outcome.AIRED, EVENING_ITEM.starts_at)
+    recorded = confirm(
+        engine, EVENING_ITEM, aired, source=Source.OPERATOR, by="op", now=now, zone=ZONE
+    )
+    assert recorded.created and recorded.entry.bulletin_id == "f07"
+    with pytest.raises(Refused) as caught:
+        confirm(
+            engine,
+            EVENING_ITEM,
+            Claim(Outcome.FAILED, reason="sai", corrects=old),
+            source=Source.OPERATOR,
+            by="op",
+            now=now,
+            zone=ZONE,
+        )
+    assert caught.value.code == "correction-unknown"
