@@ -417,3 +417,9 @@ def test_a_day_without_a_plan_is_said_not_silent(studio, caplog):
     assert len(said) == 1
     assert "none could be made: no approved audio to plan" in said[0]
     assert studio.log() == []
+
+
+def test_a_station_the_schedule_does_not_name_is_an_error(studio):
+    """`playout --station <typo>` used to run forever, airing nothing."""
+    with pytest.raises(PlayoutError, match="no station 'dai-go-nham'.*known stations are"):
+        run_playout(Runtime(studio.settings), station_id="dai-go-nham")
