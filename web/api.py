@@ -25,17 +25,17 @@ from typing import Any
 from flask import Blueprint, g, jsonify, request, send_file, url_for
 
 from broadcaster.accounts import tokens
-from broadcaster.airlog import Outcome, Source
+from broadcaster.airlog import Source
 from broadcaster.airlog.confirm import Claim, confirm
 from broadcaster.errors import Refused
 from web import refusals
 from web.context import csrf, now, runtime
 from web.station import day as days
+from web.station.forms import OUTCOMES
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
-OUTCOMES = {outcome.value: outcome for outcome in Outcome}
 MATCH_WITHIN = dt.timedelta(seconds=1)  # scheduled_at as the playlist gave it, give or take
 FIELDS = (
     "scheduled_at",
@@ -185,8 +185,9 @@ def airing(station_id: str):
         )
     except Refused as refused:
         message = refusals.text(refused, zone)
-        status = 409 if refused.code in refusals.CONFLICTS else 400
-        raise ApiError(status, _named(message, refused.field), refused.field) from None
+        raise ApiError(
+            refusals.status(refused, invalid=400), _named(message, refused.field), refused.field
+        ) from None
     entry = recorded.entry
     result = {
         "id": entry.id,

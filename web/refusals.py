@@ -14,7 +14,8 @@ from collections.abc import Callable, Mapping
 from broadcaster.errors import Refused
 from broadcaster.reports.coverage import OUTCOME_LABELS
 
-# Refusals that contradict what is already recorded (HTTP 409); the rest are 422.
+# Refusals that contradict what is already recorded (HTTP 409), and the one that
+# is about who asks (403); the rest are the input's fault.
 CONFLICTS = frozenset(
     {
         "already-recorded",
@@ -136,8 +137,14 @@ def text(refused: Refused, zone: dt.tzinfo) -> str:
     return say(refused.params, zone)
 
 
-def status(refused: Refused) -> int:
-    return 409 if refused.code in CONFLICTS else 422
+FORBIDDEN = frozenset({"four-eyes"})
+
+
+def status(refused: Refused, *, invalid: int = 422) -> int:
+    """The HTTP status: 403, 409, or ``invalid`` (the API answers 400 for a bad field)."""
+    if refused.code in FORBIDDEN:
+        return 403
+    return 409 if refused.code in CONFLICTS else invalid
 
 
 def codes() -> frozenset[str]:

@@ -95,7 +95,7 @@ def confirm(
     airing = entry_for(item, claim, source=source, by=by, now=now, zone=zone)
     with _append_lock:  # the database serialises processes; this, one process's threads
         entry_id, created = airlog.record_unless(
-            engine, airing, lambda logged: _same(airing, [e for e in logged if _about(e, item)])
+            engine, airing, lambda logged: _same(airing, [e for e in logged if is_about(e, item)])
         )
     entry = Airing(**{**airing.__dict__, "id": entry_id})
     if created:
@@ -262,9 +262,16 @@ def clean_reason(text: str | None) -> str:
     return reason
 
 
-def _about(entry: Airing, item: StoredItem) -> bool:
+def is_about(entry: Airing, item: StoredItem) -> bool:
     """The entry is about this very item, not another bulletin planned at the same time."""
     return (entry.bulletin_id, entry.render_sha256) == (item.bulletin_id, item.render_sha256)
+
+
+def logged_for_item(engine: Engine, item: StoredItem) -> list[Airing]:
+    """The entries about ``item``: its time, and its bulletin and audio, so that an entry
+    never attaches to another bulletin a re-plan put at the same time."""
+    logged = airlog.logged_for(engine, item.station_id, item.starts_at)
+    return [entry for entry in logged if is_about(entry, item)]
 
 
 def _same(airing: Airing, logged: list[Airing]) -> Airing | None:

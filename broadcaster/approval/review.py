@@ -15,12 +15,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from broadcaster import audit
 from broadcaster.airplan import service as airplan
 from broadcaster.approval import Decision, Verdict, decide, decisions_for
 from broadcaster.errors import BroadcasterError, Refused
+from broadcaster.library.bulletins import Bulletin
 from broadcaster.render.manifest import RenderRecord
 from broadcaster.runtime import Runtime
 
@@ -45,16 +47,22 @@ def last_author(runtime: Runtime, bulletin_id: str) -> str | None:
     return None
 
 
-def is_current(runtime: Runtime, bulletin_id: str, record: RenderRecord) -> bool:
-    """The render was made from the bulletin's current text, voice and settings."""
+def current_keys(runtime: Runtime, bulletins: Iterable[Bulletin]) -> dict[str, str]:
+    """The render key each bulletin's current text, voice and settings make: a render is
+    current when its key is this one."""
     from broadcaster.render.pipeline import plan_jobs  # numpy: only when deciding
 
+    jobs = plan_jobs(list(bulletins), runtime.settings, runtime.lexicon)
+    return {job.bulletin.id: job.render_key for job in jobs}
+
+
+def is_current(runtime: Runtime, bulletin_id: str, record: RenderRecord) -> bool:
+    """The render was made from the bulletin's current text, voice and settings."""
     try:
         bulletin = runtime.library().get(bulletin_id)
     except KeyError:
         raise Refused("unknown-bulletin", f"no bulletin {bulletin_id} in the library") from None
-    (job,) = plan_jobs([bulletin], runtime.settings, runtime.lexicon)
-    return job.render_key == record.render_key
+    return current_keys(runtime, [bulletin])[bulletin_id] == record.render_key
 
 
 def review(

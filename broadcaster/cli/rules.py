@@ -17,7 +17,7 @@ from broadcaster.airlog import Outcome, Source
 from broadcaster.airlog.confirm import Claim, confirm, said
 from broadcaster.airplan.store import load_plan
 from broadcaster.alerts.raising import raise_alert
-from broadcaster.approval.review import is_current, review
+from broadcaster.approval.review import current_keys, review
 from broadcaster.cli.support import LazyRuntime, UserError, operating_user, pass_runtime
 from broadcaster.errors import Refused
 from broadcaster.runtime import Runtime
@@ -82,14 +82,11 @@ def approve(
 def approval_batch(runtime: Runtime) -> list[str]:
     """What ``approve --all`` approves: current renders with no decision on their audio."""
     decided = approval.latest_decisions(runtime.engine)
-    renders = runtime.renders()
-    library = {b.id for b in runtime.library()}
+    keys = current_keys(runtime, runtime.library())  # keyed once, not once per render
     return sorted(
         bulletin_id
-        for bulletin_id, record in renders.items()
-        if bulletin_id in library
-        and record.sha256 not in decided
-        and is_current(runtime, bulletin_id, record)
+        for bulletin_id, record in runtime.renders().items()
+        if record.sha256 not in decided and keys.get(bulletin_id) == record.render_key
     )
 
 

@@ -236,8 +236,7 @@ def decide(bulletin_id: str):
         )
     except Refused as refused:
         message = refusals.text(refused, rt.settings.zone)
-        status = 403 if refused.code == "four-eyes" else refusals.status(refused)
-        return bulletin_page(bulletin_id, status=status, errors=[message])
+        return bulletin_page(bulletin_id, status=refusals.status(refused), errors=[message])
     said = "Đã duyệt" if verdict is approval.Verdict.APPROVED else "Đã từ chối"
     flash(f"{said} bản âm thanh {done.record.sha256[:12]}.", "ok")
     if done.publish_error:

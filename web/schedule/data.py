@@ -24,12 +24,6 @@ from broadcaster.planning.stations import Station
 from broadcaster.runtime import Runtime, Schedule
 from web.schedule import text
 
-
-def load_schedule(rt: Runtime) -> Schedule:
-    """The stations and campaigns; InvalidInput (with every problem) when the YAML is wrong."""
-    return rt.schedule()
-
-
 # -- one slot, one station-day, one day ---------------------------------------------
 
 

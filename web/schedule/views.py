@@ -90,7 +90,7 @@ def _helpers() -> dict:
 
 def _load_schedule() -> tuple[data.Schedule | None, tuple[str, list[str]] | None]:
     try:
-        return data.load_schedule(runtime()), None
+        return runtime().schedule(), None
     except BroadcasterError as error:
         return None, text.error_text(error)
 

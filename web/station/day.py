@@ -20,8 +20,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
-from broadcaster import airlog
-from broadcaster.airlog.confirm import ItemLog, item_log
+from broadcaster.airlog.confirm import ItemLog, item_log, logged_for_item
 from broadcaster.airplan.service import playlists_dir
 from broadcaster.airplan.store import StoredItem, item_from_row, load_plan
 from broadcaster.db import plan_items
@@ -54,16 +53,6 @@ class Day:
     def logs(self) -> dict[int, ItemLog]:
         engine = runtime().engine
         return {i.position: item_log(logged_for_item(engine, i)) for i in self.items}
-
-
-def logged_for_item(engine, item: StoredItem) -> list:
-    """The entries about this very item: its time, and its bulletin and audio, so that an
-    entry never attaches to another bulletin a re-plan put at the same time."""
-    return [
-        entry
-        for entry in airlog.logged_for(engine, item.station_id, item.starts_at)
-        if (entry.bulletin_id, entry.render_sha256) == (item.bulletin_id, item.render_sha256)
-    ]
 
 
 def parse_day(text: str) -> dt.date | None:
