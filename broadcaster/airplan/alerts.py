@@ -31,7 +31,7 @@ from sqlalchemy import Engine
 from broadcaster.airplan.store import StoredItem, load_plan, save_plan
 from broadcaster.alerts import Alert, alerts_raised
 from broadcaster.planning.campaigns import Campaign, active_campaign, slots_on
-from broadcaster.planning.plans import after
+from broadcaster.planning.plans import after, footprint_s, room_s
 from broadcaster.planning.slots import local_datetime
 from broadcaster.planning.stations import Network
 
@@ -133,10 +133,10 @@ def place(
         chosen = sorted(heads[key], key=lambda p: p.alert_id)  # the older alert first
         slot = chosen[0].slot
         head = [_alert_item(day, alerts_by_id[p.alert_id], slot) for p in chosen]
-        used = sum(item.duration_s for item in head)
+        used = sum(footprint_s(item.duration_s) for item in head)
         alerted = {item.bulletin_id for item in head}  # never twice in one slot
         rest = [item for item in by_slot.get(key, []) if item.bulletin_id not in alerted]
-        kept, dropped = _fit(rest, slot.capacity_s - used)
+        kept, dropped = _fit(rest, room_s(slot.capacity_s) - used)
         by_slot[key] = [*head, *kept]
         # Who pushed what out is shared by the slot's alerts; report it on the first.
         made += [dataclasses.replace(chosen[0], dropped=tuple(dropped)), *chosen[1:]]
@@ -154,7 +154,7 @@ def place(
                     starts_at=after(slot_start, offset),
                 )
             )
-            offset += item.duration_s
+            offset += footprint_s(item.duration_s)
     return result, made
 
 
@@ -189,7 +189,7 @@ def _fit(items: list[StoredItem], budget: float) -> tuple[list[StoredItem], list
     dropped: list[str] = []
 
     def total() -> float:
-        return sum(item.duration_s for item in kept)
+        return sum(footprint_s(item.duration_s) for item in kept)
 
     while kept and total() > budget + _EPSILON:
         body = [i for i, item in enumerate(kept) if item.reason not in (_OPENING, _CLOSING)]

@@ -31,6 +31,7 @@ from broadcaster.library.bulletins import Kind, Priority
 from broadcaster.planning.campaigns import Campaign, slots_on
 from broadcaster.planning.plans import (
     DEFAULT_UNDERFILL_BELOW,
+    ITEM_GAP_S,
     Aired,
     DayPlan,
     LeftOut,
@@ -41,6 +42,8 @@ from broadcaster.planning.plans import (
     Topic,
     after,
     aired_from,
+    footprint_s,
+    room_s,
 )
 from broadcaster.planning.slots import Slot, local_datetime
 from broadcaster.planning.stations import Network, Station
@@ -205,7 +208,7 @@ def _plan_slot(
     offset: int,
     campaign: Campaign | None,
 ) -> tuple[tuple[PlannedItem, ...], tuple[LeftOut, ...]]:
-    capacity = slot.minutes * 60.0
+    capacity = room_s(slot.minutes * 60.0)
     head: list[tuple[Segment, str]] = []
     left: list[LeftOut] = []
     reason = "emergency (khan_cap): first, in every slot while valid"
@@ -213,7 +216,7 @@ def _plan_slot(
 
     pick = _Picker(day, station, choices, recency, offset, campaign, {s.topic for s, _ in head})
     framing = [s for s in (choices.opening, choices.closing) if s is not None]
-    body, body_left = pick(capacity - used - sum(s.duration_s for s in framing))
+    body, body_left = pick(capacity - used - sum(footprint_s(s.duration_s) for s in framing))
     if framing and (not body or body_left):
         # The opening and closing yield: to a slot with no bulletin to introduce,
         # and to a priority bulletin that fits only without them.
@@ -230,7 +233,7 @@ def _plan_slot(
     offset_s = 0.0
     for segment, reason in chosen:
         items.append(PlannedItem(segment, after(start, offset_s), reason))
-        offset_s += segment.duration_s
+        offset_s += footprint_s(segment.duration_s)
     return tuple(items), tuple(left)
 
 
@@ -244,15 +247,15 @@ def _take(
     """Add each mandatory segment that still fits; report the others as left out."""
     used = 0.0
     for segment in segments:
-        if used + segment.duration_s <= budget + _EPSILON:
+        if used + footprint_s(segment.duration_s) <= budget + _EPSILON:
             into.append((segment, reason))
-            used += segment.duration_s
+            used += footprint_s(segment.duration_s)
         else:
             left.append(
                 LeftOut(
                     segment,
                     f"{segment.priority.value} bulletin needs {segment.duration_s:.0f} s, "
-                    f"only {max(budget - used, 0):.0f} s left in the slot",
+                    f"only {max(budget - used - ITEM_GAP_S, 0):.0f} s left in the slot",
                 )
             )
     return used
@@ -278,12 +281,13 @@ class _Picker:
         used = _take(due, reason, budget, body, left)
         taken = self.taken | {segment.topic for segment, _ in body}
         for segment in sorted(self.choices.rotation, key=self._urgency):
-            if segment.topic in taken or used + segment.duration_s > budget + _EPSILON:
+            fits = used + footprint_s(segment.duration_s) <= budget + _EPSILON
+            if segment.topic in taken or not fits:
                 continue
             last = self.recency.get((self.station.id, segment.topic))
             body.append((segment, _rotation_reason(segment, self.day, last, self.campaign)))
             taken.add(segment.topic)
-            used += segment.duration_s
+            used += footprint_s(segment.duration_s)
         return body, left
 
     def _aired_today(self, segment: Segment) -> bool:

@@ -58,6 +58,22 @@ def after(start: dt.datetime, seconds: float) -> dt.datetime:
     return moment.astimezone(start.tzinfo)
 
 
+# Silence after each item. A player takes a moment to start (0.1-0.6 s measured);
+# back to back, that start-up would make every later item of a slot a little later,
+# and a long slot late. The gap absorbs it, so each item starts on its planned time.
+ITEM_GAP_S = 1.0
+
+
+def footprint_s(duration_s: float) -> float:
+    """Seconds an item holds in its slot: its audio and the gap after it."""
+    return duration_s + ITEM_GAP_S
+
+
+def room_s(capacity_s: float) -> float:
+    """The footprints a slot of ``capacity_s`` holds: its last item needs no gap after it."""
+    return capacity_s + ITEM_GAP_S
+
+
 @dataclass(frozen=True)
 class Aired:
     """One airing (done or planned) at one station: the history the rotation balances."""

@@ -51,7 +51,7 @@ def bearer(secret: str) -> dict[str, str]:
 
 def airing(**fields) -> dict:
     body = {
-        "scheduled_at": "2026-11-30T06:32:13.230+07:00",
+        "scheduled_at": "2026-11-30T06:32:15.230+07:00",
         "started_at": "2026-11-30T06:32:14+07:00",
         "ended_at": "2026-11-30T06:33:54+07:00",
         "outcome": "aired",
@@ -75,7 +75,7 @@ def test_the_whole_token_flow(as_role, platform, planned, panel_runtime):
     items = body["items"]
     assert [i["position"] for i in items] == list(range(1, 9))
     third = items[2]
-    assert third["starts_at"] == "2026-11-30T06:32:13.230+07:00"
+    assert third["starts_at"] == "2026-11-30T06:32:15.230+07:00"
     assert third["title"] == "Giả danh công an, viện kiểm sát, tòa án" and third["form"] == 14
     assert third["sha256"] == planned[2].render_sha256
     assert third["duration_s"] == pytest.approx(planned[2].duration_s)

@@ -433,7 +433,8 @@ def test_placing_alerts_pushes_bulletins_out_keeps_the_closing_and_is_idempotent
     assert [i.bulletin_id for i in placed] == [F14, "mo-dau", F07, "ket-thuc"]
     assert [i.position for i in placed] == [1, 2, 3, 4]
     assert [i.starts_at - start for i in placed] == [
-        dt.timedelta(seconds=s) for s in (0, 100, 130, 230)
+        dt.timedelta(seconds=s)
+        for s in (0, 101, 132, 233)  # a second's gap after each
     ]
     assert made[0].dropped == (F02,)
     again, _ = alert_plan.place(TODAY, placed, [placement], {1: raised})

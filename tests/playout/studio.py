@@ -24,6 +24,7 @@ from broadcaster.airlog import Airing
 from broadcaster.airplan.store import StoredItem, save_plan
 from broadcaster.approval import Verdict, decide
 from broadcaster.config import Settings
+from broadcaster.planning.plans import footprint_s
 from broadcaster.playout import run_playout, state
 from broadcaster.render.manifest import RenderRecord, renders_dir
 from broadcaster.runtime import Runtime
@@ -83,7 +84,7 @@ class Studio:
         return Render(bulletin_id, path.name, sha, float(seconds))
 
     def slot(self, start: dt.datetime, *renders: Render) -> list[StoredItem]:
-        """A slot at ``start`` with ``renders`` back to back, as the planner makes them."""
+        """A slot at ``start`` with ``renders`` one after another, as the planner makes them."""
         start = start.astimezone(self.zone)
         items, offset = [], 0.0
         for render in renders:
@@ -104,7 +105,7 @@ class Studio:
                     form=7,
                 )
             )
-            offset += render.duration_s
+            offset += footprint_s(render.duration_s)
         return items
 
     def plan(self, *slots: list[StoredItem]) -> None:
