@@ -21,18 +21,29 @@ ROLE_ACTIONS: dict[Role, frozenset[str]] = {
             "content.render",
             "content.approve",
             "content.upload",
+            "content.lexicon",
             "schedule.view",
             "schedule.plan",
             "alert.raise",
             "station.view_any",
             "logs.view",
             "audit.view",
+            "leaflet.print",
         }
     ),
-    Role.OPERATOR: frozenset({"station.view_own", "airing.confirm_own"}),
-    Role.LEADER: frozenset({"logs.view", "reports.view", "reports.export", "station.view_any"}),
+    Role.OPERATOR: frozenset({"station.view_own", "airing.confirm_own", "leaflet.print_own"}),
+    Role.LEADER: frozenset(
+        {"logs.view", "reports.view", "reports.export", "station.view_any", "leaflet.print"}
+    ),
     Role.ADMIN: frozenset(
-        {"users.manage", "stations.manage", "tokens.manage", "audit.view", "schedule.view"}
+        {
+            "users.manage",
+            "stations.manage",
+            "tokens.manage",
+            "audit.view",
+            "schedule.view",
+            "leaflet.print",
+        }
     ),
 }
 

@@ -12,12 +12,23 @@ A bulletin file holds::
     voice: null                # optional engine voice, e.g. vi-vn-x-south
     recording: null            # optional: an announcer's recording, relative to this file
     notes: ...                 # optional, for staff
+    speech:                    # optional: this bulletin's own espeak-ng reading
+      rate: 120                # words a minute (speech.espeak.rate otherwise)
+      sentence_pause_ms: 900   # silence after each sentence (speech.espeak.sentence_pause_ms)
+    leaflet:                   # optional, form bulletins only: the printed leaflet's text
+      recognise:               # two or three short lines: how to recognise the trick
+        - Gọi điện tự xưng công an, đòi chuyển tiền để "xác minh".
+        - ...
+      act: Tắt máy, báo Công an xã hoặc gọi 113.   # one line: what to do
     body: |
       ...
 
 The body is limited to ``MAX_BODY_CHARS`` characters: about three minutes read
 aloud at a radio pace of ~17 characters a second, longer than any commune slot
 should give one item (bulletins are meant to run one to two minutes).
+
+Leaflet lines are short because the leaflet puts twelve forms on a side of A4 in
+type an elderly reader can read: see ``LEAFLET_LINE_CHARS``.
 """
 
 from __future__ import annotations
@@ -32,10 +43,15 @@ from pathlib import Path
 from typing import Any
 
 from broadcaster import yamlsource
+from broadcaster.config import ESPEAK_RATE, SENTENCE_PAUSE_MS
 from broadcaster.errors import LibraryError, Problem, path_label
 
 MAX_BODY_CHARS = 3000
 FORM_COUNT = 24
+# A leaflet's "recognise" lines and its "act" line: at most this many characters each,
+# about one printed line in a leaflet cell, so that all 24 forms fit in large type.
+LEAFLET_LINE_CHARS = 60
+LEAFLET_RECOGNISE_LINES = (2, 3)
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
@@ -58,6 +74,22 @@ class Kind(enum.StrEnum):
 
 
 @dataclass(frozen=True)
+class Leaflet:
+    """A form's text on the printed leaflet: the signs of the trick and what to do."""
+
+    recognise: tuple[str, ...]
+    act: str
+
+
+@dataclass(frozen=True)
+class SpeechOverride:
+    """A bulletin's own espeak-ng rate or sentence pause (None: the configured one)."""
+
+    rate: int | None = None
+    sentence_pause_ms: int | None = None
+
+
+@dataclass(frozen=True)
 class Bulletin:
     id: str
     form: int | None
@@ -70,6 +102,8 @@ class Bulletin:
     voice: str | None = None
     recording: Path | None = None  # an announcer's reading, used instead of synthesis
     notes: str | None = None
+    leaflet: Leaflet | None = None
+    speech: SpeechOverride | None = None  # the bulletin's own rate or sentence pause
     source: str = ""
 
     def is_valid_on(self, day: dt.date) -> bool:
@@ -111,7 +145,7 @@ class Library:
 
 
 REQUIRED = ("id", "kind", "title", "priority", "valid_from", "body")
-OPTIONAL = ("form", "valid_until", "voice", "recording", "notes")
+OPTIONAL = ("form", "valid_until", "voice", "recording", "notes", "leaflet", "speech")
 
 
 def load_library(directory: Path) -> Library:
@@ -205,6 +239,8 @@ def parse_bulletin(located: yamlsource.Located, path: Path, problems: list[Probl
     for key in ("voice", "notes", "title", "recording"):
         if data.get(key) is not None and not isinstance(data.get(key), str):
             bad(key, f"{key} must be text")
+    leaflet = _leaflet(data.get("leaflet"), form, located, problems)
+    speech = _speech(data.get("speech"), located, problems)
     recording = None
     if isinstance(data.get("recording"), str):
         recording = path.parent / data["recording"]
@@ -225,8 +261,97 @@ def parse_bulletin(located: yamlsource.Located, path: Path, problems: list[Probl
         voice=_text(data.get("voice")) or None,
         recording=recording,
         notes=_text(data.get("notes")) or None,
+        leaflet=leaflet,
+        speech=speech,
         source=located.source,
     )
+
+
+def _leaflet(
+    raw: Any, form: Any, located: yamlsource.Located, problems: list[Problem]
+) -> Leaflet | None:
+    """The leaflet text, checked line by line; problems name the line they are on.
+
+    Optional in a file: the leaflet itself refuses a form that no bulletin gives text
+    for (see :mod:`broadcaster.leaflet.content`), so a bulletin added for a form that
+    already has its leaflet text, or a test's bulletin, needs none.
+    """
+    if raw is None:
+        return None
+
+    def bad(path: tuple[str, ...], message: str) -> None:
+        problems.append(located.problem(("leaflet", *path), message))
+
+    if form is None:
+        bad((), "leaflet text belongs to a form bulletin (form: 1..24); remove it here")
+        return None
+    if not isinstance(raw, dict):
+        bad((), "leaflet must be a mapping with 'recognise' (a list of lines) and 'act' (a line)")
+        return None
+    before = len(problems)
+    for key in raw:
+        if key not in ("recognise", "act"):
+            bad((key,), f"unknown leaflet field '{key}' (known: recognise, act)")
+    lines = raw.get("recognise")
+    low, high = LEAFLET_RECOGNISE_LINES
+    if not isinstance(lines, list) or not low <= len(lines) <= high:
+        bad(("recognise",), f"leaflet.recognise must be a list of {low} or {high} lines")
+        lines = lines if isinstance(lines, list) else []
+    recognise = tuple(
+        _leaflet_line(line, ("recognise", str(i)), bad) for i, line in enumerate(lines)
+    )
+    if "act" not in raw:
+        bad((), "leaflet.act is missing: one line on what to do")
+    act = _leaflet_line(raw.get("act"), ("act",), bad) if "act" in raw else ""
+    if len(problems) > before:
+        return None
+    return Leaflet(recognise, act)
+
+
+def _leaflet_line(value: Any, path: tuple[str, ...], bad) -> str:
+    name = "leaflet." + ".".join(path)
+    if not isinstance(value, str) or not _text(value):
+        bad(path, f"{name} must be a line of text")
+        return ""
+    line = " ".join(_text(value).split())
+    if "\n" in _text(value):
+        bad(path, f"{name} must be one line")
+    elif len(line) > LEAFLET_LINE_CHARS:
+        bad(path, f"{name} is {len(line)} characters; the limit is {LEAFLET_LINE_CHARS}")
+    return line
+
+
+def _speech(
+    raw: Any, located: yamlsource.Located, problems: list[Problem]
+) -> SpeechOverride | None:
+    """The optional ``speech:`` mapping, within the bounds the config allows."""
+    if raw is None:
+        return None
+    if not isinstance(raw, dict):
+        problems.append(
+            located.problem(("speech",), "speech must be a mapping of rate, sentence_pause_ms")
+        )
+        return None
+    before = len(problems)
+    bounds = {
+        "rate": (ESPEAK_RATE, "words a minute"),
+        "sentence_pause_ms": (SENTENCE_PAUSE_MS, "ms"),
+    }
+    for key, value in raw.items():
+        if key not in bounds:
+            problems.append(
+                located.problem(
+                    ("speech", key), f"unknown speech field '{key}' (known: {', '.join(bounds)})"
+                )
+            )
+            continue
+        (low, high), unit = bounds[key]
+        if not _is_int(value) or not low <= value <= high:
+            message = f"speech.{key} must be a whole number from {low} to {high} {unit}"
+            problems.append(located.problem(("speech", key), f"{message}; got {value!r}"))
+    if len(problems) > before:
+        return None
+    return SpeechOverride(raw.get("rate"), raw.get("sentence_pause_ms"))
 
 
 def _text(value: Any) -> str:

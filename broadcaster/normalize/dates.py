@@ -4,13 +4,20 @@
 ba mươi phút". Only valid dates are dates: "24/24" and "32/13" are left for the number rule
 ("hai mươi bốn trên hai mươi bốn"), and "24/7" (round the clock) is a date only after "ngày".
 "ngày"/"tháng" are added only when the writer has not already written them.
+
+Day and month joined by a hyphen ("nghỉ Tết từ 28-1 đến 2-2", "hạn chót 15-3") share their
+shape with ranges ("từ 5-7 ngày", "lãi 2-3%"), so the hyphen is a date only when the words say
+so: right after a day word ("ngày", "mùng", "hạn chót", "hết"), or after a weaker cue ("từ",
+"đến", "nghỉ", "và" ...) when the pair cannot be a range (the first number is not smaller) or
+a date was just said ("ngày 30-4 và 1-5"). A counted word or a unit right after ("5-7 ngày",
+"2-3%") always keeps the range.
 """
 
 from __future__ import annotations
 
 import re
 
-from .draft import SP, Draft
+from .draft import HOLE, SP, Draft
 from .numbers import month_words, number_to_words, read_integer
 from .phones import COUNTED
 
@@ -32,13 +39,27 @@ DAY_RANGE_RE = re.compile(
     rf"{_START}(?P<d1>\d{{1,2}}){SP}?[-–]{SP}?(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})"
     rf"(?:/(?P<y>\d{{4}}))?{_END}"
 )
+DAY_MONTH_HYPHEN_RE = re.compile(rf"{_START}(?P<d>\d{{1,2}})-(?P<m>\d{{1,2}}){_END}")
 DAY_MONTH_RE = re.compile(rf"{_START}(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}}){_END}")
-MONTH_YEAR_RE = re.compile(rf"{_START}(?P<m>\d{{1,2}})/(?P<y>[12]\d{{3}}){_END}")
+MONTH_YEAR_RE = re.compile(rf"{_START}(?P<m>\d{{1,2}})/(?P<y>(?:19|20)\d{{2}}){_END}")
 MONTH_RE = re.compile(rf"(?P<lead>(?<!\w)(?i:tháng){SP}+)(?P<m>\d{{1,2}})(?![\w/]|[.,]\d)")
 
 _DAY_WRITTEN = re.compile(rf"(?<!\w)(?i:ngày|mùng|mồng|hôm){SP}*:?{SP}*$")
+# Before a hyphenated day-month: words that make it a date whatever the numbers...
+_HYPHEN_DAY_CUE = re.compile(
+    rf"(?<!\w)(?i:ngày|mùng|mồng|hôm|hạn|hạn chót|thời hạn|hết|đến hết|tết|rằm){SP}*:?{SP}*$"
+)
+# ...and words that do so only when the pair cannot be a range (28-1, 2-2).
+_HYPHEN_WEAK_CUE = re.compile(
+    rf"(?<!\w)(?i:từ|đến|tới|trước|sau|vào|nghỉ|lễ|sáng|chiều|tối|trưa|đêm|lúc|kể từ|là)"
+    rf"{SP}*$"
+)
+_AFTER_A_DATE = re.compile(rf"(?P<date>{HOLE}){SP}*(?i:đến|tới|và|hoặc){SP}*$")
+_UNIT_AFTER = re.compile(r"[%°]|[^\W\d_]")  # "2-3%", "5-7km": touching a unit, not a date
 # "2/3 số vụ", "9/10 người": a share of something counted, not a day of a month...
-_COUNTED_AFTER = re.compile(rf"{SP}+(?i:{COUNTED}|dân số|diện tích|tổng)(?!\w)")
+_COUNTED_AFTER = re.compile(
+    rf"{SP}+(?i:{COUNTED}|dân số|diện tích|tổng|trong số|các|những|số tiền|tài sản)(?!\w)"
+)
 # ...unless a word before it speaks of a day ("sáng 2/3 người dân ...").
 _DATE_CONTEXT = re.compile(
     rf"(?<!\w)(?i:ngày|mùng|mồng|hôm|sáng|chiều|tối|trưa|đêm|vào|từ|đến|trước|sau|tới|hạn|cuối|"
@@ -143,6 +164,23 @@ def apply(draft: Draft) -> None:
         return draft.freeze(read_date(day, month, None, day_word=not written), "date")
 
     draft.sub(DAY_MONTH_RE, day_month)
+
+    def hyphen_day_month(match: re.Match[str]) -> str | None:
+        day, month = int(match["d"]), int(match["m"])
+        before, rest = match.string[: match.start()], match.string[match.end() :]
+        if not valid_date(day, month) or _UNIT_AFTER.match(rest):
+            return None
+        if _COUNTED_AFTER.match(rest):
+            return None
+        after_date = _AFTER_A_DATE.search(before)
+        strong = _HYPHEN_DAY_CUE.search(before)
+        weak = _HYPHEN_WEAK_CUE.search(before) and day >= month
+        if not (strong or weak or (after_date and draft.kind(after_date["date"]) == "date")):
+            return None
+        return draft.freeze(read_date(day, month, None, day_word=not _day_written(match)), "date")
+
+    draft.sub(DAY_MONTH_HYPHEN_RE, hyphen_day_month)
+    draft.sub(DAY_MONTH_HYPHEN_RE, hyphen_day_month)  # again: "ngày 30-4 và 1-5" sees its date
 
     def month(match: re.Match[str]) -> str | None:
         number = int(match["m"])

@@ -22,6 +22,10 @@ _HOLE_RE = re.compile(HOLE)
 #: Horizontal space only: no rule may match across a line break.
 SP = "[ \t\u00a0]"
 
+# A placeholder at a sentence's start: the line's start or after ". ", "? ", "! ", "… ",
+# past opening quotes, brackets and a bullet dash.
+_OPENING_RE = re.compile(rf"(?:^|[.!?…][ \t\u00a0]+)[\"'“‘(\[\-–•* \t\u00a0]*(?P<hole>{HOLE})")
+
 Replacer = Callable[[re.Match[str]], str | None]
 
 
@@ -79,3 +83,11 @@ class Draft:
             return reading
 
         return _HOLE_RE.sub(put_back, text)
+
+    def capitalize_sentence_starts(self) -> None:
+        """A reading that opens a sentence opens with a capital: "UBND xã ..." -> "Ủy ban ..."."""
+        for match in _OPENING_RE.finditer(self.text):
+            index = self._index[match["hole"]]
+            reading, kind = self.readings[index]
+            if kind != "raw":
+                self.readings[index] = (reading[:1].upper() + reading[1:], kind)

@@ -7,6 +7,7 @@ Files are read with line numbers so that a typo is reported as ``file:line: mess
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -91,6 +92,24 @@ class Lexicon:
             raise InvalidInput(problems, what="lexicon")
         return cls(merged)
 
+    @classmethod
+    def current(cls, *paths: str | os.PathLike[str], staff: Path | None = None) -> Lexicon:
+        """:meth:`load` of ``paths`` and the staff file (if it exists), reread only on change.
+
+        A long-running panel or daemon asks on every use; the files' identity and times are
+        the cache key, so a staff addition is heard at the next preview or render.
+        """
+        files = [Path(p) for p in paths] + (
+            [staff] if staff is not None and staff.is_file() else []
+        )
+        return _load_cached(tuple((str(f), *_stamp(f)) for f in files))
+
+    def with_abbreviations(self, extra: Mapping[str, str]) -> Lexicon:
+        """A copy with ``extra`` entries on top: the preview of an entry before it is saved."""
+        sections: dict[str, dict[str, Any]] = {name: dict(getattr(self, name)) for name in SECTIONS}
+        sections["abbreviations"].update({key: Abbreviation(say) for key, say in extra.items()})
+        return Lexicon(sections)
+
     def abbreviation(self, written: str) -> Abbreviation | None:
         """The entry for a written form: exact case first, then case-insensitive entries."""
         return self.abbreviations.get(written) or self._folded.get(written.casefold())
@@ -108,6 +127,19 @@ class Lexicon:
         if name not in self._compiled:
             self._compiled[name] = build(self)
         return self._compiled[name]
+
+
+def _stamp(path: Path) -> tuple[int, int, int]:
+    try:
+        stat = path.stat()
+    except OSError:
+        return (0, 0, 0)  # load() reports the unreadable file
+    return (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+@functools.lru_cache(maxsize=8)
+def _load_cached(stamps: tuple[tuple[Any, ...], ...]) -> Lexicon:
+    return Lexicon.load(*(stamp[0] for stamp in stamps))
 
 
 def alternation(keys: list[str], folded: frozenset[str] = frozenset()) -> str:

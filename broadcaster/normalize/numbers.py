@@ -122,6 +122,23 @@ def read_whole(token: str, point: str = "chấm") -> str:
     return f"{read_integer(left)} {point} {read_fraction(right)}"
 
 
+def read_version(token: str) -> str:
+    """ "2.4.1" -> "hai chấm bốn chấm một": each part as a number ("04" as "không bốn")."""
+    first, *rest = token.split(".")
+    return " chấm ".join([read_integer(first), *(read_fraction(part) for part in rest)])
+
+
+def is_thousands(token: str) -> bool:
+    """ "1.000.000" groups thousands; "2.4.1" and "10.20.30" do not."""
+    return bool(_THOUSANDS_DOT.fullmatch(token))
+
+
+def read_share(numerator: int, denominator: int) -> str:
+    """A fraction as announcers say it: "một phần ba"; 4 after "phần" is "tư" ("ba phần tư")."""
+    below = "tư" if denominator == 4 else number_to_words(denominator)
+    return f"{number_to_words(numerator)} phần {below}"
+
+
 def roman_to_int(text: str) -> int | None:
     """Value of a well-formed upper-case Roman numeral, or None ("IIII", "IC", "" are not)."""
     if not text or not ROMAN_RE.fullmatch(text):

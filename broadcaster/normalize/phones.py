@@ -25,11 +25,18 @@ PHONE_RE = re.compile(
     r")(?!\d|[.,]\d)"
 )
 
+# What a "mã ..." names when it is typed, not counted: "mã giao dịch 998877", "mã PIN 1234".
+_CODE_KINDS = (
+    "pin|giao dịch|bảo mật|kích hoạt|đăng nhập|xác minh|tra cứu|đơn hàng|vận đơn|thẻ|"
+    "khách hàng|hồ sơ|hợp đồng|cvv|otp|xác thực|xác nhận|số thuế|số"
+)
 # Cue words after which a number of three or more digits is dialled or typed, not counted.
 _CUES = (
     "gọi điện thoại|gọi điện|gọi|liên hệ|liên lạc|số điện thoại|điện thoại|đường dây nóng|"
     "hotline|tổng đài|nhắn tin|nhắn|soạn tin|gửi|đầu số|số máy|số|mã số|mã xác thực|"
-    "mã xác nhận|mã otp|mã|otp|số tài khoản|tài khoản|stk|sđt|đt|zalo|fax|số hiệu"
+    "mã xác nhận|mã otp|mã|otp|số tài khoản|tài khoản|stk|sđt|đt|zalo|fax|số hiệu|"
+    # codes the words call codes: typed key by key, never counted
+    f"mã{SP}+(?:{_CODE_KINDS})|mật khẩu|số thẻ|số pin|cvv"
 )
 _FILLERS = "ngay|cho|đến|tới|vào|theo|là|qua|số|khẩn cấp|miễn phí|trực tiếp|ngay lập tức"
 _NUMBER = r"\d{4}(?:[ .]\d{3,4})+|\d{3,}"
@@ -42,10 +49,11 @@ _LIST_ITEM = re.compile(_NUMBER)
 EMERGENCY_RE = re.compile(r"(?<![\w.,/])11[1-6](?![\w%/]|[.,]\d)")
 # Identifiers written with a leading zero ("CCCD 001203012345"): never an amount.
 ZERO_ID_RE = re.compile(r"(?<![\w.,])0\d{4,}(?![\w]|[.,]\d)")
-# Number plates: "15A-123.45", "15B1 234.56" -> "mười lăm a một hai ba bốn năm".
+# Number plates: "15A-123.45", "15B1 234.56" -> "mười lăm a một hai ba bốn năm"; the hyphen
+# may also follow the province code ("29-B1 234.56") or stand between spaces ("29A - 123.45").
 PLATE_RE = re.compile(
-    r"(?<![\w.,])(?P<area>\d{2})(?P<series>[A-Z]{1,2})(?P<serial>\d?)[-. ]?"
-    r"(?P<num>\d{3}\.\d{2}|\d{4,5})(?![\w]|[.,]\d)"
+    r"(?<![\w.,])(?P<area>\d{2})[-–]?(?P<series>[A-Z]{1,2})(?P<serial>\d?)"
+    rf"(?:{SP}?[-–]{SP}?|[. ])?(?P<num>\d{{3}}\.\d{{2}}|\d{{4,5}})(?![\w]|[.,]\d)"
 )
 # A country code on its own: "đầu số +855 hoặc +86".
 COUNTRY_CODE_RE = re.compile(r"(?<![\w+])\+\d{2,3}(?![\d%\w]|[.,]\d)")

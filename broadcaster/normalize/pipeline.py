@@ -46,4 +46,5 @@ def _normalize_line(line: str, lexicon: Lexicon) -> str:
     quantities.apply_amounts(draft, lexicon)
     words.apply(draft, lexicon)
     quantities.apply_numbers(draft)
+    draft.capitalize_sentence_starts()
     return unicodedata.normalize("NFC", draft.render())

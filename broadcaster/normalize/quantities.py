@@ -5,6 +5,14 @@ reads them the English way says nonsense. Units are read only right after a numb
 "30%", "500.000đ"), so a lone "m" or "k" in a sentence is never touched. Symbols are read only
 between or beside numbers: "3-5 triệu" = "ba đến năm triệu", "24/24" = "hai mươi bốn trên hai
 mươi bốn", "18+" = "mười tám cộng", "~5" = "khoảng năm".
+
+Two shapes are not amounts. Several dots that do not group thousands are a version or an
+address ("phiên bản 2.4.1" = "hai chấm bốn chấm một"; "1.000.000" stays one million), and
+after "phiên bản", "version" or an operating system any dotted number is one ("iOS 17.400").
+A slash between a smaller and a larger number that no earlier rule took for a date is a share,
+read with "phần" ("1/3" = "một phần ba", "3/4 dân số" = "ba phần tư dân số"), except in
+house numbers and scores ("số nhà 2/15", "đạt 8/10 điểm"); the larger first ("24/7") stays a
+ratio, "hai mươi bốn trên bảy".
 """
 
 from __future__ import annotations
@@ -13,7 +21,14 @@ import re
 
 from .draft import HOLE, SP, Draft, Replacer
 from .lexicon import Lexicon, alternation
-from .numbers import number_to_words, read_integer, read_number
+from .numbers import (
+    is_thousands,
+    number_to_words,
+    read_integer,
+    read_number,
+    read_share,
+    read_version,
+)
 from .phones import COUNTED
 
 NUMBER = (
@@ -33,6 +48,18 @@ SHORT_AMOUNT_RE = re.compile(rf"{_START}(?P<a>\d{{1,3}})(?P<unit>tr|TR|k|K)(?P<b
 DOLLAR_RE = re.compile(rf"(?<!\w)(?:US)?\${SP}?(?P<num>{NUMBER})")
 TIMES_RE = re.compile(r"(?<![^\W\d_])[xX](?=\d+(?!\w))")
 LETTER_HYPHEN_RE = re.compile(r"(?<=[^\W\d_])-(?=\d)")
+
+VERSION_RE = re.compile(rf"{_START}\d+(?:\.\d+){{2,}}(?![\w]|[.,]\d)")
+_VERSION_CUE = re.compile(
+    rf"(?<!\w)(?i:phiên bản|bản cập nhật|version|ver\.?|v|ios|android|windows|firmware)"
+    rf"{SP}*$"
+)
+CUED_VERSION_RE = re.compile(rf"{_START}\d+(?:\.\d+)+(?![\w]|[.,]\d)")
+SHARE_RE = re.compile(r"(?<![\w.,/\-])(?P<a>\d{1,3})/(?P<b>\d{1,4})(?![\w/]|[.,]\d)")
+# After these a slash numbers a house or a score: "số nhà 2/15", "đạt 8/10 điểm".
+_NOT_SHARE_BEFORE = re.compile(
+    rf"(?<!\w)(?i:số|nhà|ngõ|ngách|hẻm|kiệt|phòng|lô|tổ|đạt|được|điểm|tỷ số|tỉ số|lớp){SP}*$"
+)
 
 _NUMERIC = {"number", "money", "date", "time", "ordinal"}
 RANGE_RE = re.compile(
@@ -87,6 +114,25 @@ def apply_numbers(draft: Draft) -> None:
     draft.sub(TIMES_RE, lambda m: draft.freeze("nhân", "word"))
     draft.sub(LETTER_HYPHEN_RE, lambda m: " ")  # "COVID-19" -> "COVID mười chín"
     draft.sub(SPACED_COUNT_RE, lambda m: draft.freeze(read_integer(m.group()), "number"))
+
+    def version(match: re.Match[str]) -> str | None:
+        cued = _VERSION_CUE.search(match.string, 0, match.start())
+        if not cued and (match.re is CUED_VERSION_RE or is_thousands(match.group())):
+            return None
+        return draft.freeze(read_version(match.group()), "number")
+
+    draft.sub(CUED_VERSION_RE, version)
+    draft.sub(VERSION_RE, version)
+
+    def share(match: re.Match[str]) -> str | None:
+        numerator, denominator = int(match["a"]), int(match["b"])
+        if not 0 < numerator < denominator or _NOT_SHARE_BEFORE.search(
+            match.string, 0, match.start()
+        ):
+            return None
+        return draft.freeze(read_share(numerator, denominator), "number")
+
+    draft.sub(SHARE_RE, share)
 
     def number(match: re.Match[str]) -> str:
         amount = bool(_SCALE_AFTER.match(match.string, match.end()))

@@ -39,6 +39,7 @@ URL_RE = re.compile(
 # Telegram, TikTok handles: "@hotro_vay".
 HANDLE_RE = re.compile(r"(?<![\w@.])@[A-Za-z0-9_](?:[A-Za-z0-9_.]*[A-Za-z0-9_])?")
 _SCHEME_RE = re.compile(r"(?i)^https?://")
+_VOWEL_RE = re.compile(r"[aeiouyAEIOUY]")
 _PART_RE = re.compile(r"[A-Za-z]+|\d+|[^\sA-Za-z\d]")
 
 
@@ -67,7 +68,8 @@ def read_address(address: str, lexicon: Lexicon) -> str:
 def _read_label(label: str, lexicon: Lexicon) -> str:
     if label.lower() in lexicon.web:
         return lexicon.web[label.lower()]
-    if len(label) == 1:
+    # "ncsc", "bhxh": no vowel, so no word an engine could say; spell it ("en nờ xê ét xì xê").
+    if len(label) == 1 or (not _VOWEL_RE.search(label) and lexicon.can_spell(label)):
         return lexicon.spell(label)
     return label
 

@@ -5,6 +5,9 @@ expanded from the editable lexicon and unknown all-consonant capitals are spelle
 Vietnamese letter names ("VPN" -> "vê pê en nờ"). Capitals with a vowel are left alone: they
 are names or words the engine can say ("COVID", "ZALO", or a headline in capitals such as
 "CẢNH BÁO LỪA ĐẢO"), and spelling them would be worse than the engine's guess.
+
+An abbreviation in brackets right after its own full name ("Ngân hàng Nhà nước (NHNN)") is
+for readers only: an announcer does not say the name twice, so the brackets are dropped.
 """
 
 from __future__ import annotations
@@ -22,6 +25,9 @@ CODE_RE = re.compile(
     r"(?<![\w&])(?P<letters>[A-ZĐ]{1,4})(?P<digits>\d{1,4})"
     r"(?:(?P<letters2>[A-Z]{1,2})(?P<digits2>\d{1,3}))?(?![\w.,]\d|\w)"
 )
+
+
+GLOSS_RE = re.compile(rf"{SP}*\((?P<abbr>[A-ZĐ][\w&.\-]*)\)")
 
 
 def _abbreviation_re(lexicon: Lexicon) -> re.Pattern[str]:
@@ -70,6 +76,13 @@ def read_code(match: re.Match[str], lexicon: Lexicon) -> str:
 def apply(draft: Draft, lexicon: Lexicon) -> None:
     """Freeze letter-digit codes, lexicon abbreviations, then spell unknown consonant acronyms."""
     draft.sub(CODE_RE, lambda m: draft.freeze(read_code(m, lexicon), "code"))
+
+    def gloss(match: re.Match[str]) -> str | None:
+        entry = lexicon.abbreviation(match["abbr"])
+        before = " ".join(match.string[: match.start()].split()).casefold()
+        return "" if entry and before.endswith(entry.reading.casefold()) else None
+
+    draft.sub(GLOSS_RE, gloss)
 
     def abbreviation(match: re.Match[str]) -> str | None:
         entry = lexicon.abbreviation(match.group())

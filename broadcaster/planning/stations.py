@@ -17,6 +17,7 @@ stations, one per commune::
       - {id: tam-cuong, name: Xã Tam Cường}
       - id: co-am
         name: Xã Cổ Am
+        police_phone: "0225 3884 113"   # optional, any station: printed on the leaflet
         slots: [{days: [mon, wed, fri], start: "17h30", minutes: 20}]
 
 Times are local wall-clock times in the zone; write them in quotes ("6:30" or
@@ -26,6 +27,7 @@ Times are local wall-clock times in the zone; write them in quotes ("6:30" or
 from __future__ import annotations
 
 import enum
+import re
 import unicodedata
 import zoneinfo
 from collections.abc import Mapping, Sequence
@@ -45,6 +47,7 @@ from broadcaster.planning.slots import (
 )
 
 DEFAULT_TIMEZONE = "Asia/Ho_Chi_Minh"
+PHONE_PATTERN = re.compile(r"^\+?[0-9][0-9 .()-]{1,22}[0-9]$")
 
 
 class Level(enum.StrEnum):
@@ -61,6 +64,7 @@ class Station:
     slots: tuple[Slot, ...]
     source: str = field(default="", compare=False)
     line: int | None = field(default=None, compare=False)
+    police_phone: str | None = None  # the local police's number, for the leaflet
 
 
 @dataclass(frozen=True)
@@ -171,6 +175,7 @@ def _station(
     producing = path == ("producer",)
     before = len(problems)
     known = ("id", "name", "level", "slots") if producing else ("id", "name", "slots")
+    known += ("police_phone",)
     unknown_keys(raw, known, path, located, problems)
 
     station_id = raw.get("id")
@@ -197,6 +202,13 @@ def _station(
         else:
             level = Level(raw["level"])
 
+    phone = raw.get("police_phone")
+    if phone is not None and not (isinstance(phone, str) and PHONE_PATTERN.match(phone.strip())):
+        hint = " (in quotes, or YAML drops its leading 0)" if isinstance(phone, int) else ""
+        problems.append(
+            located.problem((*path, "police_phone"), f"police_phone must be a phone number{hint}")
+        )
+
     overlaps: list[Problem] = []
     if "slots" in raw:
         slots = parse_slots(raw["slots"], (*path, "slots"), located, problems)
@@ -214,7 +226,8 @@ def _station(
     if not well_formed:
         return None
     name = unicodedata.normalize("NFC", name).strip()
-    return Station(station_id, name, level, slots, located.source, located.line(*path))
+    phone = phone.strip() if isinstance(phone, str) else None
+    return Station(station_id, name, level, slots, located.source, located.line(*path), phone)
 
 
 def check_slot_lengths(

@@ -44,9 +44,10 @@ class Runtime:
     def paths(self) -> DataPaths:
         return DataPaths(self.settings.data_dir)
 
-    @cached_property
+    @property
     def lexicon(self) -> Lexicon:
-        return Lexicon.load(*self.settings.lexicons)
+        """Shipped, configured, then staff entries; reread when a file changes (panel edits)."""
+        return Lexicon.current(*self.settings.lexicons, staff=self.paths.staff_lexicon)
 
     @cached_property
     def engine(self) -> Engine:

@@ -38,6 +38,11 @@ class DataPaths:
         return self.root / "broadcaster.db"
 
     @property
+    def staff_lexicon(self) -> Path:
+        """Abbreviations staff add from the panel, loaded over the shipped lexicon."""
+        return self.root / "lexicon-staff.yaml"
+
+    @property
     def secret_key(self) -> Path:
         """The panel's session key, kept so that sessions survive a restart."""
         return self.root / "secret_key"

@@ -45,7 +45,7 @@ def test_normalize_reads_stdin_one_line_per_line(run_cli):
     result = run_cli("normalize", input="\n".join(lines) + "\n")
     out = result.output.splitlines()
     assert len(out) == len(lines)
-    assert out[0] == "ủy ban nhân dân xã thông báo"
+    assert out[0] == "Ủy ban nhân dân xã thông báo"  # a sentence starts with a capital
     assert out[1] == ""
     assert "hai nghìn không trăm hai mươi ba" in out[2] and "sáu giờ ba mươi phút" in out[2]
     assert out[3] == "không có số nào"

@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from broadcaster.errors import LibraryError
-from broadcaster.library.bulletins import MAX_BODY_CHARS, Kind, Priority, load_library
+from broadcaster.library.bulletins import (
+    LEAFLET_LINE_CHARS,
+    MAX_BODY_CHARS,
+    Kind,
+    Priority,
+    load_library,
+)
 
 TITLES = {
     1: "Combo du lịch giá rẻ",
@@ -149,3 +155,57 @@ def test_select_keeps_the_given_order_and_refuses_unknown_ids(tmp_path):
     assert [b.id for b in library.select(["b", "a"])] == ["b", "a"]
     with pytest.raises(LibraryError, match="zzz: no bulletin has this id"):
         library.select(["a", "zzz"])
+
+
+def test_every_shipped_form_bulletin_has_short_leaflet_text(repo):
+    for bulletin in load_library(repo / "bulletins"):
+        if bulletin.kind is not Kind.BULLETIN:
+            assert bulletin.leaflet is None, bulletin.id
+            continue
+        leaflet = bulletin.leaflet
+        assert leaflet is not None, bulletin.id
+        assert 2 <= len(leaflet.recognise) <= 3, bulletin.id
+        for line in (*leaflet.recognise, leaflet.act):
+            assert len(line) <= LEAFLET_LINE_CHARS and unicodedata.is_normalized("NFC", line)
+
+
+LEAFLET = """\
+leaflet:
+  recognise:
+    - Gọi điện xưng nhà mạng, dọa khóa SIM.
+    - Đòi ảnh CCCD.
+  act: Tắt máy, gọi 113.
+"""
+
+
+def test_a_leaflet_becomes_part_of_the_bulletin(tmp_path):
+    write(tmp_path, "sim", GOOD.format(id="sim") + LEAFLET)
+    (bulletin,) = load_library(tmp_path)
+    assert bulletin.leaflet.recognise == ("Gọi điện xưng nhà mạng, dọa khóa SIM.", "Đòi ảnh CCCD.")
+    assert bulletin.leaflet.act == "Tắt máy, gọi 113."
+
+
+def test_bad_leaflet_text_is_reported_with_file_and_line(tmp_path):
+    long_line = "Kẻ gian gọi điện " * 5
+    write(
+        tmp_path, "a-long", GOOD.format(id="a-long") + LEAFLET.replace("Đòi ảnh CCCD.", long_line)
+    )
+    one = LEAFLET.replace("    - Đòi ảnh CCCD.\n", "")
+    write(tmp_path, "b-one-line", GOOD.format(id="b-one-line") + one)
+    write(tmp_path, "c-no-act", GOOD.format(id="c-no-act") + LEAFLET.split("  act:")[0])
+    write(tmp_path, "d-unknown", GOOD.format(id="d-unknown") + LEAFLET + "  note: x\n")
+    general = GOOD.format(id="e-general").replace("form: 3", "form: null")
+    write(tmp_path, "e-general", general + LEAFLET)
+    write(tmp_path, "f-text", GOOD.format(id="f-text") + "leaflet: Gọi 113\n")
+    with pytest.raises(LibraryError) as caught:
+        load_library(tmp_path)
+    message = str(caught.value)
+    assert (
+        f"a-long.yaml:13: leaflet.recognise.1 is {len(long_line.strip())} characters; " in message
+    )
+    assert "the limit is 60" in message
+    assert "b-one-line.yaml:11: leaflet.recognise must be a list of 2 or 3 lines" in message
+    assert "c-no-act.yaml:10: leaflet.act is missing: one line on what to do" in message
+    assert "d-unknown.yaml:15: unknown leaflet field 'note' (known: recognise, act)" in message
+    assert "e-general.yaml:10: leaflet text belongs to a form bulletin" in message
+    assert "f-text.yaml:10: leaflet must be a mapping with 'recognise'" in message

@@ -382,12 +382,12 @@ RANGES_AND_SYMBOLS = [
     ),
     P(
         "Khoảng 2/3 số vụ lừa đảo nhắm vào người cao tuổi.",
-        "Khoảng hai trên ba số vụ lừa đảo nhắm vào người cao tuổi.",
+        "Khoảng hai phần ba số vụ lừa đảo nhắm vào người cao tuổi.",
         id="share-not-a-date",
     ),
     P(
         "Lãi suất giảm 1/3. Nạn nhân mất gần 2/3, còn 1/4!",
-        "Lãi suất giảm một trên ba. Nạn nhân mất gần hai trên ba, còn một trên bốn!",
+        "Lãi suất giảm một phần ba. Nạn nhân mất gần hai phần ba, còn một phần tư!",
         id="share-at-the-end-of-a-sentence",
     ),
     P(

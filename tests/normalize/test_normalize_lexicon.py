@@ -31,11 +31,11 @@ def test_user_file_overrides_and_adds(tmp_path):
         "  sào: sào bắc bộ\n",
     )
     lexicon = Lexicon.load(path)
-    assert normalize("UBND xã họp với HTX.", lexicon) == "ủy ban xã họp với hợp tác xã nông nghiệp."
-    assert normalize("bcđ389 tỉnh", lexicon) == "ban chỉ đạo ba tám chín tỉnh"
+    assert normalize("UBND xã họp với HTX.", lexicon) == "Ủy ban xã họp với hợp tác xã nông nghiệp."
+    assert normalize("bcđ389 tỉnh", lexicon) == "Ban chỉ đạo ba tám chín tỉnh"
     assert normalize("Mỗi hộ có 3 sào.", lexicon) == "Mỗi hộ có ba sào bắc bộ."
     # Defaults not mentioned in the file are kept.
-    assert normalize("CCCD", lexicon) == "căn cước công dân"
+    assert normalize("CCCD", lexicon) == "Căn cước công dân"
 
 
 def test_later_files_win_and_null_removes(tmp_path):
@@ -102,4 +102,4 @@ def test_missing_file_and_wrong_shape(tmp_path):
 
 def test_empty_file_is_allowed(tmp_path):
     lexicon = Lexicon.load(write(tmp_path, "# nothing yet\n"))
-    assert normalize("UBND", lexicon) == "ủy ban nhân dân"
+    assert normalize("UBND", lexicon) == "Ủy ban nhân dân"

@@ -20,7 +20,7 @@ MIXED = [
     ),
     P(
         "UBND xã đề nghị bà con gọi 113 hoặc báo CA xã khi nhận cuộc gọi lạ lúc 6h30 sáng.",
-        "ủy ban nhân dân xã đề nghị bà con gọi một một ba hoặc báo công an xã khi nhận cuộc gọi lạ "
+        "Ủy ban nhân dân xã đề nghị bà con gọi một một ba hoặc báo công an xã khi nhận cuộc gọi lạ "
         "lúc sáu giờ ba mươi phút sáng.",
         id="abbreviation-hotline-time",
     ),
@@ -119,10 +119,10 @@ def test_lines_are_kept_and_none_added():
 
 
 def test_no_rule_reaches_across_a_line_break():
-    assert normalize("gọi\n113 vụ") == "gọi\nmột trăm mười ba vụ"
+    assert normalize("gọi\n113 vụ") == "gọi\nMột trăm mười ba vụ"
     assert (
         normalize("Tổng đài 1900\n1234")
-        == "Tổng đài một chín không không\nmột nghìn hai trăm ba mươi bốn"
+        == "Tổng đài một chín không không\nMột nghìn hai trăm ba mươi bốn"
     )
 
 

@@ -18,7 +18,7 @@ Y2015 = "hai nghìn không trăm mười lăm"
 ABBREVIATIONS = [
     P(
         "UBND xã đề nghị bà con nâng cao cảnh giác.",
-        "ủy ban nhân dân xã đề nghị bà con nâng cao cảnh giác.",
+        "Ủy ban nhân dân xã đề nghị bà con nâng cao cảnh giác.",
         id="UBND-sentence-start",
     ),
     P(
@@ -98,7 +98,7 @@ ABBREVIATIONS = [
     ),
     P(
         "NHNN khuyến cáo không chuyển tiền cho người lạ.",
-        "ngân hàng nhà nước khuyến cáo không chuyển tiền cho người lạ.",
+        "Ngân hàng nhà nước khuyến cáo không chuyển tiền cho người lạ.",
         id="NHNN",
     ),
     P(
@@ -128,7 +128,7 @@ ABBREVIATIONS = [
     ),
     P(
         "Cty tài chính giả mạo cho vay qua ứng dụng.",
-        "công ty tài chính giả mạo cho vay qua ứng dụng.",
+        "Công ty tài chính giả mạo cho vay qua ứng dụng.",
         id="Cty",
     ),
     P(

@@ -45,6 +45,9 @@ def expected_allowed(app, endpoint: str, username: str) -> bool:
     if endpoint.startswith("station."):
         user = type("U", (), {"role": role, "station_id": ACCOUNTS[username][2]})()
         return can_use_station(user, "co-am", confirm=action == "airing.confirm_own")
+    if endpoint == "leaflet.station_pdf":  # any commune's leaflet, or the operator's own
+        own = ACCOUNTS[username][2] == "co-am" and "leaflet.print_own" in ROLE_ACTIONS[role]
+        return own or "leaflet.print" in ROLE_ACTIONS[role]
     return action in ROLE_ACTIONS[role]
 
 
@@ -84,6 +87,7 @@ def test_an_operator_cannot_reach_another_communes_station(as_role):
         "/station/co-am/day/2026-11-30",
         "/station/co-am/day/2026-11-30/files/playlist.zip",
         "/station/co-am/day/2026-11-30/1.mp3",
+        "/station/co-am/leaflet.pdf",
     ):
         assert other.get(url).status_code == 403, url
     assert other.post("/station/co-am/day/2026-11-30/1/confirm").status_code == 403

@@ -118,7 +118,7 @@ def speech_settings() -> SpeechSettings:
     return SpeechSettings(
         engines=("gtts", "espeak"),
         gtts=GttsSettings(tld=TLD, slow=False, timeout_s=10.0, retries=3, backoff_s=1.0),
-        espeak=EspeakSettings(voice="vi", rate=150, pitch=50),
+        espeak=EspeakSettings(voice="vi", rate=130, pitch=50, sentence_pause_ms=700),
     )
 
 

@@ -113,7 +113,7 @@ def test_sidecar_records_what_was_made(espeak_only, cache):
     record = json.loads(speech.path.with_suffix(".json").read_text("utf-8"))
     assert record["engine"] == "espeak"
     assert record["voice"] == "vi-vn-x-central"
-    assert record["options"] == {"rate": 150, "pitch": 50}
+    assert record["options"] == {"rate": 130, "pitch": 50, "sentence_pause_ms": 700}
     assert record["text_sha256"] == speech.text_hash
     assert record["size"] == speech.path.stat().st_size
     assert record["duration_s"] > 2
