@@ -18,10 +18,13 @@ from sqlalchemy import Engine, select
 from broadcaster import approval, audit
 from broadcaster.airlog import Outcome
 from broadcaster.airplan import alerts as alert_plan
+from broadcaster.airplan import recency
 from broadcaster.airplan.store import (
+    KEEP_DAYS,
     StoredItem,
     items_from_plan,
     load_plan,
+    prune,
     save_plan,
     withdraw_render,
 )
@@ -74,7 +77,9 @@ def load_network_and_campaigns(
 
 
 def history(engine: Engine, zone: dt.tzinfo, before: dt.date) -> list[Aired]:
-    """What stations aired (the log) and were planned to air (stored plans) before a day.
+    """What stations aired (the log) and were planned to air (stored plans) before a day,
+    every airing of the last ``HISTORY_DAYS`` (a forecast counts them; the planner
+    needs only the latest of each: :mod:`broadcaster.airplan.recency`).
 
     Plans count too: a commune confirms its airings later, and the rotation
     must not wait for paperwork to move on.
@@ -124,7 +129,13 @@ def plan_range(
             field="date",
             day=first,
         )
-    past = history(runtime.engine, network.zone, first)
+    closed = recency.fold(runtime.engine, network.zone, until=today)
+    if closed:  # each day closes once: its plan of KEEP_DAYS ago can go
+        keep = dt.timedelta(days=KEEP_DAYS)
+        prune(runtime.engine, closed[0] - keep, closed[1] - keep)
+    if force:
+        recency.forget(runtime.engine, first)
+    past = recency.history_before(runtime.engine, network.zone, first)
     plans = []
     for offset in range(days):
         day = first + dt.timedelta(days=offset)
@@ -152,31 +163,34 @@ def keep_the_past(
     fresh plan's items for that slot are dropped), unless ``force``; any slot holding
     an item the airing log has an entry for keeps them, forced or not.
     """
-    stored = load_plan(engine, day, dt.UTC)
-    if not stored:
-        return fresh
-    logged = logged_items(engine, stored)
-    frozen = {
-        (item.station_id, item.slot_start)
-        for item in stored
-        if (item.slot_start <= now and not force) or (item.station_id, item.starts_at) in logged
-    }
+    frozen = frozen_slots(engine, day, None if force else now)
     if not frozen:
         return fresh
+    stored = load_plan(engine, day, dt.UTC)
     kept = [i for i in stored if (i.station_id, i.slot_start) in frozen]
     return kept + [i for i in fresh if (i.station_id, i.slot_start) not in frozen]
 
 
-def logged_items(engine: Engine, items: list[StoredItem]) -> set[tuple[str, dt.datetime]]:
-    """(station, scheduled time) of the items the airing log has any entry for."""
-    if not items:
-        return set()
-    times = [i.starts_at for i in items]
-    query = select(airings.c.station_id, airings.c.scheduled_at).where(
-        airings.c.scheduled_at >= min(times), airings.c.scheduled_at <= max(times)
+def frozen_slots(
+    engine: Engine, day: dt.date, now: dt.datetime | None
+) -> set[tuple[str, dt.datetime]]:
+    """(station, start) of the day's stored slots that started by ``now`` (if given) or
+    hold an item the airing log has an entry for: asked of the database, so that
+    planning a day ahead reads nothing of the plan it replaces."""
+    slot = select(plan_items.c.station_id, plan_items.c.slot_start).distinct()
+    slot = slot.where(plan_items.c.day == day.isoformat())
+    logged = slot.join(
+        airings,
+        (airings.c.station_id == plan_items.c.station_id)
+        & (airings.c.scheduled_at == plan_items.c.starts_at),
     )
+    queries = [logged] + ([slot.where(plan_items.c.slot_start <= now)] if now else [])
     with engine.connect() as connection:
-        return {(station, at) for station, at in connection.execute(query)}
+        return {
+            (station_id, start.astimezone(dt.UTC))
+            for query in queries
+            for station_id, start in connection.execute(query)
+        }
 
 
 def playlists_dir(runtime: Runtime) -> Path:

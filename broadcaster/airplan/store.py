@@ -1,7 +1,9 @@
 """Stored plans: what each station is to air on a day, bound to the approved audio.
 
 A plan is not evidence (the airing log is), so re-planning a day replaces that
-day's rows in one transaction; readers never see half a plan.
+day's rows in one transaction; readers never see half a plan. Nor are old plans
+kept for ever: ``KEEP_DAYS`` after its day, an item goes unless the airing log has
+an entry about it (:func:`prune`), so the evidence keeps what it points to.
 """
 
 from __future__ import annotations
@@ -12,9 +14,11 @@ from dataclasses import dataclass
 
 from sqlalchemy import Engine, delete, select
 
-from broadcaster.db import plan_items
+from broadcaster.db import airings, plan_items
 from broadcaster.planning.plans import DayPlan
 from broadcaster.render.manifest import RenderRecord
+
+KEEP_DAYS = 120  # as long as the planner's and the forecast's history reads
 
 
 @dataclass(frozen=True)
@@ -142,3 +146,18 @@ def withdraw_render(engine: Engine, sha256: str, *, after: dt.datetime) -> list[
         changed = sorted(dt.date.fromisoformat(day) for day in days)
         connection.execute(delete(plan_items).where(chosen))
     return changed
+
+
+def prune(engine: Engine, first: dt.date, last: dt.date) -> int:
+    """Delete the items of the days ``first`` .. ``last`` that the log has no entry about."""
+    logged = (
+        select(airings.c.id)
+        .where(airings.c.station_id == plan_items.c.station_id)
+        .where(airings.c.scheduled_at == plan_items.c.starts_at)
+        .exists()
+    )
+    query = delete(plan_items).where(
+        plan_items.c.day >= first.isoformat(), plan_items.c.day <= last.isoformat(), ~logged
+    )
+    with engine.begin() as connection:
+        return connection.execute(query).rowcount

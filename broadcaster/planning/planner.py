@@ -132,6 +132,7 @@ class _Day:
     opening: Segment | None
     closing: Segment | None
     rotation: tuple[Segment, ...]  # one per topic, in canonical topic order
+    order: dict[str, int]  # a rotation bulletin's place in it, by bulletin id
 
 
 def _plan_day(
@@ -191,7 +192,8 @@ def _choices(day: dt.date, campaign: Campaign | None, segments: Sequence[Segment
     opening = next((s for s in valid if s.kind is Kind.OPENING), None)
     closing = next((s for s in valid if s.kind is Kind.CLOSING), None)
     ordered = tuple(rotation[t] for t in sorted(rotation, key=_topic_order))
-    return _Day(emergencies, priorities, opening, closing, ordered)
+    order = {segment.bulletin_id: place for place, segment in enumerate(ordered)}
+    return _Day(emergencies, priorities, opening, closing, ordered, order)
 
 
 def _topic_order(topic: Topic) -> tuple:
@@ -297,7 +299,7 @@ class _Picker:
     def _urgency(self, segment: Segment) -> tuple:
         """Never aired first, then least recently aired, then the station's own order."""
         last = self.recency.get((self.station.id, segment.topic))
-        position = self.choices.rotation.index(segment)
+        position = self.choices.order[segment.bulletin_id]
         turn = (position - self.offset) % len(self.choices.rotation)
         return (last is not None, last or (dt.date.min, dt.time.min), turn)
 

@@ -2,14 +2,22 @@
 
 A standing campaign runs for years: the page forecasts at most ``HORIZON_DAYS`` days
 from today, through :func:`broadcaster.airplan.service.forecast_from` like ``plan --check``.
+That plans months ahead (a second or more): the page is kept until something it
+depends on changes (:func:`fingerprint`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from dataclasses import dataclass, field
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import func, select
 
 from broadcaster.airplan import service as airplan
+from broadcaster.db import airings, approvals, audit, plan_items
 from broadcaster.library.bulletins import Kind
 from broadcaster.planning.campaigns import Campaign
 from broadcaster.planning.forecast import Forecast, Miss
@@ -53,7 +61,42 @@ class ForecastPage:
     campaigns: list[CampaignForecast] = field(default_factory=list)
 
 
+_CACHE = "schedule.forecast"  # app.extensions: (fingerprint, schedule, page) of the last one
+_LOCK = threading.Lock()  # one forecast at a time: a second request waits and reuses it
+
+
 def forecasts(rt: Runtime, sched: Schedule, today: dt.date) -> ForecastPage:
+    """The forecast page, computed again only when its inputs changed."""
+    with _LOCK:
+        key = fingerprint(rt, sched, today)
+        kept = current_app.extensions.get(_CACHE)
+        if kept is not None and kept[0] == key and kept[1] is sched:
+            return kept[2]
+        page = compute(rt, sched, today)
+        current_app.extensions[_CACHE] = (key, sched, page)
+        return page
+
+
+def fingerprint(rt: Runtime, sched: Schedule, today: dt.date) -> tuple:
+    """What the forecast reads, cheaply: the day, the library and manifest files, and
+    the newest row of the decisions, plans, log and audit trail (every plan, withdrawal
+    and alert is audited; the playout daemon appends to the log). The schedule is
+    compared by identity: its cache hands out the same object until a file changes."""
+    library = sorted(
+        (path.name, path.stat().st_mtime_ns) for path in Path(rt.settings.library_dir).glob("*")
+    )
+    manifest = rt.paths.manifest
+    stamp = manifest.stat().st_mtime_ns if manifest.exists() else None
+    newest = select(*(select(func.max(t.c.id)).scalar_subquery() for t in _WATCHED))
+    with rt.engine.connect() as connection:
+        rows = tuple(connection.execute(newest).one())
+    return (today, tuple(library), stamp, rows)
+
+
+_WATCHED = (approvals, plan_items, airings, audit)
+
+
+def compute(rt: Runtime, sched: Schedule, today: dt.date) -> ForecastPage:
     """``forecast_from`` (:mod:`broadcaster.airplan.service`) to ``HORIZON_DAYS``, as rows."""
     outlooks = airplan.forecast_from(
         rt, today, horizon_days=HORIZON_DAYS, schedule=(sched.network, sched.campaigns)

@@ -233,11 +233,15 @@ def regenerate():
 
 
 def _publish(days: Iterable[dt.date]) -> BroadcasterError | None:
-    """Write the days' playlists (plan_range has already placed their alerts)."""
+    """Write the days' playlists (plan_range has already placed their alerts).
+
+    Without zips: they copy every audio file (three quarters of the time), and the
+    station pages write a station's zip when it is first downloaded.
+    """
     rt = runtime()
     try:
         for day in days:
-            airplan.publish_playlists(rt, day)
+            airplan.publish_playlists(rt, day, zips=False)
     except BroadcasterError as error:
         return error
     return None

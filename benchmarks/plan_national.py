@@ -1,0 +1,190 @@
+"""A national day through the commands users run, on day 1 and on day 120. Run by hand:
+
+    .venv/bin/python benchmarks/plan_national.py [--communes 3321] [--history-days 120] [--dir DIR]
+
+In one run, in a fresh data directory: a schedule of 3,321 communes (slots of 10
+to 30 minutes, two a day) and a province producer written as YAML; the shipped
+library rendered with the offline voice and approved (the CLI, once); then
+``broadcaster plan`` and ``broadcaster playlists --no-zips`` for one day, each a
+separate process as a user runs them, timed with their peak memory:
+
+1. the baseline: day 1, nothing stored;
+2. day N: the same day, not yet planned, after N days of stored plans and airing
+   entries (built directly in the database from the baseline's plan, shifted back
+   day by day: one ``aired`` entry per planned item), with a week-old day's
+   folders for ``playlists`` to prune, as every daily run does.
+
+Goals (issue "A national day in seconds"): both commands together under 10 s and
+500 MB, and day N within 20 % of day 1 with flat memory. ``--dir`` keeps the
+data directory (and reuses its renders on the next run).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+ZONE = dt.timezone(dt.timedelta(hours=7))  # Vietnam keeps no daylight saving time
+SAMPLE = ("Tam Cường", "Cổ Am", "Vĩnh Tiến", "Trấn Dương", "Hòa Bình", "Thắng Thủy", "Đồng Minh")
+
+
+def stations_yaml(communes: int) -> str:
+    lines = [
+        "timezone: Asia/Ho_Chi_Minh",
+        "producer:",
+        "  id: nguon-tinh",
+        "  name: Hệ thống thông tin nguồn tỉnh",
+        "  level: province",
+        "  slots:",
+        '    - {days: daily, start: "6:00", minutes: 30}',
+        '    - {days: daily, start: "17:00", minutes: 30}',
+        "communes:",
+    ]
+    for n in range(communes):
+        minutes = (10, 15, 20, 30)[n % 4]
+        morning, evening = f"6:{n % 4 * 10:02d}", f"17:{n % 3 * 15:02d}"
+        lines += [
+            f"  - id: xa-{n:04d}",
+            f"    name: Xã {SAMPLE[n % len(SAMPLE)]} {n}",
+            "    slots:",
+            f'      - {{days: daily, start: "{morning}", minutes: {minutes}}}',
+            f'      - {{days: daily, start: "{evening}", minutes: {minutes}}}',
+        ]
+    return "\n".join(lines) + "\n"
+
+
+def run(env: dict[str, str], *args: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one ``broadcaster`` command."""
+    started = time.perf_counter()
+    process = subprocess.Popen(
+        [str(BIN / "broadcaster"), *args], env=env, cwd=REPO, stdout=subprocess.DEVNULL
+    )
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    if status != 0:
+        sys.exit(f"broadcaster {' '.join(args)} failed ({status})")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def measure(env: dict[str, str], day: dt.date, label: str) -> tuple[float, float]:
+    plan_s, plan_mb = run(env, "plan", "--date", day.isoformat(), "--by", "bench")
+    lists_s, lists_mb = run(env, "playlists", "--date", day.isoformat(), "--no-zips")
+    total, peak = plan_s + lists_s, max(plan_mb, lists_mb)
+    print(
+        f"{label:>22}: plan {plan_s:5.1f} s {plan_mb:4.0f} MB, playlists {lists_s:5.1f} s "
+        f"{lists_mb:4.0f} MB = {total:5.1f} s, peak {peak:4.0f} MB",
+        flush=True,
+    )
+    return total, peak
+
+
+def build_history(database: Path, day: dt.date, days: int) -> int:
+    """``days`` days before ``day``: its plan shifted back, and an aired entry per item."""
+    connection = sqlite3.connect(database)
+    columns = [row[1] for row in connection.execute("PRAGMA table_info(plan_items)")]
+    columns.remove("id")
+    rows = connection.execute(
+        f"SELECT {', '.join(columns)} FROM plan_items WHERE day = ?", (day.isoformat(),)
+    ).fetchall()
+    index = {name: i for i, name in enumerate(columns)}
+    made = 0
+    with connection:
+        for back in range(1, days + 1):
+            shift = dt.timedelta(days=back)
+            plans, entries = [], []
+            for row in rows:
+                row = list(row)
+                for name in ("slot_start", "starts_at", "planned_at"):
+                    row[index[name]] = _shifted(row[index[name]], shift)
+                row[index["day"]] = (day - shift).isoformat()
+                plans.append(row)
+                at = row[index["starts_at"]]
+                entries.append(
+                    (row[index["station_id"]], row[index["bulletin_id"]], row[index["form"]],
+                     row[index["render_sha256"]], at, at, "aired", 0, "", "playout",
+                     "playout@bench", at)
+                )  # fmt: skip
+            connection.executemany(
+                f"INSERT INTO plan_items ({', '.join(columns)}) "
+                f"VALUES ({', '.join('?' * len(columns))})",
+                plans,
+            )
+            connection.executemany(
+                "INSERT INTO airings (station_id, bulletin_id, form, render_sha256, "
+                "scheduled_at, started_at, outcome, late, reason, source, recorded_by, "
+                "recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                entries,
+            )
+            made += len(entries)
+    connection.close()
+    return made
+
+
+def _shifted(stored: str, shift: dt.timedelta) -> str:
+    return str(dt.datetime.fromisoformat(stored) - shift)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--communes", type=int, default=3321)
+    parser.add_argument("--history-days", type=int, default=120)
+    parser.add_argument("--dir", type=Path, help="keep the data here (renders are reused)")
+    options = parser.parse_args()
+
+    root = options.dir or Path(tempfile.mkdtemp(prefix="plan-national-"))
+    root.mkdir(parents=True, exist_ok=True)
+    stations = root / "stations.yaml"
+    stations.write_text(stations_yaml(options.communes), encoding="utf-8")
+    data = root / "var"
+    env = {
+        **os.environ,
+        "BROADCASTER_DATA_DIR": str(data),
+        "BROADCASTER_SCHEDULE__STATIONS": str(stations),
+    }
+    database = data / "broadcaster.db"
+    database.unlink(missing_ok=True)
+    day = dt.datetime.now(ZONE).date() + dt.timedelta(days=1)
+    print(f"{options.communes} communes, {day}, data in {root}", flush=True)
+
+    started = time.perf_counter()
+    run(env, "render", "--engine", "espeak")
+    run(env, "approve", "--all", "--by", "bench")
+    print(f"rendered and approved the library in {time.perf_counter() - started:.0f} s")
+
+    first_s, first_mb = measure(env, day, "day 1 (baseline)")
+    started = time.perf_counter()
+    made = build_history(database, day, options.history_days)
+    size_mb = database.stat().st_size / 2**20
+    print(
+        f"built {options.history_days} days of history ({made:,} airings, database "
+        f"{size_mb:.0f} MB) in {time.perf_counter() - started:.0f} s",
+        flush=True,
+    )
+    # As on any later day: the day is not planned yet, and last week's folders are
+    # there for `playlists` to prune (one day's, as each daily run removes one).
+    playlists = data / "playlists"
+    stale = playlists / (day - dt.timedelta(days=options.history_days)).isoformat()
+    subprocess.run(["cp", "-al", str(playlists / day.isoformat()), str(stale)], check=True)
+    shutil.rmtree(playlists / day.isoformat())
+    with sqlite3.connect(database) as connection:
+        connection.execute("DELETE FROM plan_items WHERE day = ?", (day.isoformat(),))
+    later_s, later_mb = measure(env, day, f"day {options.history_days + 1}")
+
+    late = f"day {options.history_days + 1}"
+    print(f"time on {late} / day 1:   {later_s / first_s:.2f} (goal <= 1.20)")
+    print(f"memory on {late} / day 1: {later_mb / first_mb:.2f} (flat)")
+    print(f"against the 10 s goal: {later_s / 10:.2f}; against 500 MB: {later_mb / 500:.2f}")
+
+
+if __name__ == "__main__":
+    main()
