@@ -8,6 +8,8 @@ all in one go.
 
 from __future__ import annotations
 
+import dataclasses
+import ipaddress
 import os
 import types
 import typing
@@ -28,6 +30,10 @@ KNOWN_ENGINES = ("gtts", "espeak")
 # Northern, Central, Southern. Here rather than in the engine, so that checking a
 # config does not load the speech stage (numpy, gTTS) into every process.
 ESPEAK_VOICES = ("vi", "vi-vn-x-central", "vi-vn-x-south")
+# Bounds for espeak-ng's rate (words a minute) and the pause after a sentence, shared by
+# the config check and a bulletin's own ``speech:`` mapping.
+ESPEAK_RATE = (80, 450)
+SENTENCE_PAUSE_MS = (100, 3000)
 MP3_BITRATES = (32, 40, 48, 56, 64, 80, 96, 112, 128, 160, 192, 224, 256, 320)
 
 
@@ -43,8 +49,21 @@ class GttsSettings:
 @dataclass(frozen=True)
 class EspeakSettings:
     voice: str
-    rate: int
+    rate: int  # espeak-ng's words per minute (-s); horns want it slower than conversation
     pitch: int
+    sentence_pause_ms: int = 700  # silence after each sentence and line, exactly
+
+    def adjusted(
+        self, *, rate: int | None = None, sentence_pause_ms: int | None = None
+    ) -> EspeakSettings:
+        """These settings with a bulletin's own rate or pause, where it gives one."""
+        return dataclasses.replace(
+            self,
+            rate=self.rate if rate is None else rate,
+            sentence_pause_ms=(
+                self.sentence_pause_ms if sentence_pause_ms is None else sentence_pause_ms
+            ),
+        )
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,16 @@ class SpeechSettings:
     engines: tuple[str, ...]
     gtts: GttsSettings
     espeak: EspeakSettings
+
+    def for_bulletin(self, override: Any) -> SpeechSettings:
+        """The settings one bulletin is spoken with: its ``speech:`` mapping (rate,
+        sentence_pause_ms; either may be None) over the configured espeak-ng ones."""
+        if override is None:
+            return self
+        espeak = self.espeak.adjusted(
+            rate=override.rate, sentence_pause_ms=override.sentence_pause_ms
+        )
+        return dataclasses.replace(self, espeak=espeak)
 
 
 @dataclass(frozen=True)
@@ -95,6 +124,14 @@ class PlaylistSettings:
 class PanelSettings:
     four_eyes: bool  # whoever last edited a bulletin cannot approve it
     upload_limit_mb: int  # announcer recordings
+    session_hours: int  # a login lasts this long at most
+    secure_cookies: bool | None  # None: Secure whenever the request came over HTTPS
+    trusted_proxies: tuple[str, ...]  # reverse proxies whose X-Forwarded-* are believed
+
+
+@dataclass(frozen=True)
+class LeafletSettings:
+    qr_url: str  # an official warning site, printed as a QR code; empty for none
 
 
 @dataclass(frozen=True)
@@ -111,6 +148,7 @@ class Settings:
     playout: PlayoutSettings
     playlists: PlaylistSettings
     panel: PanelSettings
+    leaflet: LeafletSettings
 
     @property
     def database(self) -> str:
@@ -361,10 +399,18 @@ def _check_values(settings: Settings, layers: list[_Layer], problems: list[Probl
             ("speech", "espeak", "voice"),
             f"unknown espeak-ng voice '{speech.espeak.voice}' ({known})",
         )
-    if not 80 <= speech.espeak.rate <= 450:
-        bad(("speech", "espeak", "rate"), "'speech.espeak.rate' must be 80..450 words per minute")
+    if not ESPEAK_RATE[0] <= speech.espeak.rate <= ESPEAK_RATE[1]:
+        bad(
+            ("speech", "espeak", "rate"),
+            "'speech.espeak.rate' must be {}..{} words per minute".format(*ESPEAK_RATE),
+        )
     if not 0 <= speech.espeak.pitch <= 99:
         bad(("speech", "espeak", "pitch"), "'speech.espeak.pitch' must be 0..99")
+    if not SENTENCE_PAUSE_MS[0] <= speech.espeak.sentence_pause_ms <= SENTENCE_PAUSE_MS[1]:
+        bad(
+            ("speech", "espeak", "sentence_pause_ms"),
+            "'speech.espeak.sentence_pause_ms' must be {}..{} ms".format(*SENTENCE_PAUSE_MS),
+        )
     if speech.gtts.retries < 0:
         bad(("speech", "gtts", "retries"), "'speech.gtts.retries' cannot be negative")
     if speech.gtts.timeout_s <= 0:
@@ -385,6 +431,9 @@ def _check_values(settings: Settings, layers: list[_Layer], problems: list[Probl
         bad(("playout", "grace_s"), "'playout.grace_s' cannot be negative")
     if settings.playlists.keep_days < 1:
         bad(("playlists", "keep_days"), "'playlists.keep_days' must be at least 1 (today)")
+    if settings.leaflet.qr_url and not settings.leaflet.qr_url.startswith("https://"):
+        bad(("leaflet", "qr_url"), "'leaflet.qr_url' must be an https:// address, or empty")
+    _check_panel(settings.panel, bad)
     if "default" not in settings.programmes:
         bad(("programmes",), "a programme named 'default' is needed")
     for name, programme in settings.programmes.items():
@@ -393,3 +442,18 @@ def _check_values(settings: Settings, layers: list[_Layer], problems: list[Probl
         for key in ("pause_before_s", "pause_after_s", "fade_s"):
             if not 0 <= getattr(programme, key) <= 10:
                 bad(("programmes", name, key), f"'programmes.{name}.{key}' must be 0..10 seconds")
+
+
+def _check_panel(panel: PanelSettings | None, bad) -> None:
+    if panel is None:
+        return  # its missing fields are already reported
+    if not 1 <= panel.session_hours <= 24 * 31:
+        bad(("panel", "session_hours"), "'panel.session_hours' must be 1..744 hours")
+    for address in panel.trusted_proxies:
+        try:
+            ipaddress.ip_network(str(address).strip(), strict=False)
+        except ValueError:
+            bad(
+                ("panel", "trusted_proxies"),
+                f"'panel.trusted_proxies': '{address}' is not an IP address or network",
+            )

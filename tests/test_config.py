@@ -100,3 +100,32 @@ def test_environment_values_are_typed(variable, value, expected):
     settings = load_settings(environ={variable: value})
     key = variable.rsplit("__", 1)[1].lower()
     assert getattr(settings.speech.gtts, key) == expected
+
+
+def test_the_panel_sessions_default_to_a_working_day_with_no_proxy(repo):
+    panel = load_settings(environ={}).panel
+    assert (panel.session_hours, panel.secure_cookies, panel.trusted_proxies) == (12, None, ())
+
+
+def test_the_panel_session_settings_from_a_file(tmp_path):
+    user = write(
+        tmp_path / "panel.yaml",
+        "panel:\n  session_hours: 8\n  secure_cookies: true\n"
+        "  trusted_proxies: [127.0.0.1, 10.0.0.0/24]\n",
+    )
+    panel = load_settings(config_file=user, environ={}).panel
+    assert (panel.session_hours, panel.secure_cookies) == (8, True)
+    assert panel.trusted_proxies == ("127.0.0.1", "10.0.0.0/24")
+
+
+def test_bad_panel_session_settings_are_named(tmp_path):
+    user = write(
+        tmp_path / "panel.yaml",
+        "panel:\n  session_hours: 0\n  secure_cookies: sometimes\n  trusted_proxies: [nginx]\n",
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_settings(config_file=user, environ={})
+    message = str(caught.value)
+    assert "panel.yaml:2: 'panel.session_hours' must be 1..744 hours" in message
+    assert "panel.yaml:3: 'panel.secure_cookies' must be true or false" in message
+    assert "panel.yaml:4: 'panel.trusted_proxies': 'nginx' is not an IP address" in message

@@ -10,20 +10,21 @@ from flask import Flask
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the panel. ``config`` may carry ``BROADCASTER_RUNTIME`` (a built Runtime)."""
-    from web import auth, context, errors, permissions
+    from web import auth, context, errors, headers, limits, permissions
 
     app = Flask(__name__)
     app.config.update(
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         MAX_CONTENT_LENGTH=64 * 1024 * 1024,  # announcer recordings
-        LOGIN_ATTEMPTS=5,  # failures per user and address ...
-        LOGIN_WINDOW_S=15 * 60,  # ... within this window before a pause
     )
     app.config.update(config or {})
     context.init_app(app)
+    auth.init_app(app)
     errors.init_app(app)
+    headers.init_app(app)
     permissions.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(auth.bp)
     for blueprint in _area_blueprints():
         app.register_blueprint(blueprint)
@@ -32,6 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _area_blueprints() -> list:
     """One blueprint per area; each lives in its own module."""
-    from web import admin, api, audit_trail, content, reports, schedule, station
+    from web import admin, api, audit_trail, content, leaflet, reports, schedule, station
 
-    return [m.bp for m in (content, audit_trail, schedule, station, api, reports, admin)]
+    areas = (content, audit_trail, schedule, station, leaflet, api, reports, admin)
+    return [m.bp for m in areas]

@@ -7,7 +7,7 @@ shown once, when issued, and only its hash is kept. Every action is audited.
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, session, url_for
 
 from broadcaster import accounts, audit
 from broadcaster.accounts import USERNAME, AccountError, Role, tokens
@@ -22,6 +22,22 @@ bp = Blueprint("admin", __name__, url_prefix="/admin")
 def _audit(action: str, target: str, detail: str = "") -> None:
     entry = audit.Entry(now(), g.user.username, action, target=target, detail=detail)
     audit.log(runtime().engine, entry)
+
+
+def _password_errors(password: str, whose: str = "") -> list[str]:
+    """The password rules (broadcaster.accounts.passwords), in Vietnamese."""
+    return [_password_message(p.code, whose) for p in accounts.password_problems(password)]
+
+
+def _password_message(code: str, whose: str = "") -> str:
+    subject = f"Mật khẩu mới của “{whose}”" if whose else "Mật khẩu"
+    return {
+        "too_short": f"{subject} cần ít nhất {accounts.MIN_PASSWORD} ký tự.",
+        "too_long": f"{subject} dài quá {accounts.MAX_PASSWORD} ký tự.",
+        "blank": f"{subject} không được chỉ gồm dấu cách.",
+        "one_character": f"{subject} không được chỉ lặp lại một ký tự.",
+        "common": f"{subject} quá phổ biến, dễ bị đoán ra; hãy chọn mật khẩu khác.",
+    }.get(code, f"{subject} không hợp lệ.")
 
 
 def _user(username: str) -> accounts.User | None:
@@ -48,6 +64,7 @@ def _users_page(*, status: int = 200, errors: list[str] | None = None, form: dic
         errors=errors or [],
         form=form or {"role": Role.OPERATOR.value},
         min_password=accounts.MIN_PASSWORD,
+        max_password=accounts.MAX_PASSWORD,
     ), status
 
 
@@ -71,8 +88,7 @@ def add_user():
         errors.append(f"Tên đăng nhập “{form['username']}” đã có người dùng.")
     if not form["full_name"]:
         errors.append("Hãy nhập họ và tên.")
-    if len(password) < accounts.MIN_PASSWORD:
-        errors.append(f"Mật khẩu cần ít nhất {accounts.MIN_PASSWORD} ký tự.")
+    errors += _password_errors(password)
     if role is None:
         errors.append("Hãy chọn vai trò.")
     station_id = form["station_id"] if role is Role.OPERATOR else ""
@@ -93,7 +109,11 @@ def add_user():
             station_id=station_id or None,
             now=now(),
         )
-    except AccountError:  # a race with another admin on the same name
+    except AccountError as refused:
+        if refused.codes:  # the password rules, should they ever say more than the check above
+            errors = [_password_message(code) for code in refused.codes]
+            return _users_page(status=422, errors=errors, form=form)
+        # a race with another admin on the same name
         errors = [f"Không tạo được tài khoản “{form['username']}”; hãy thử tên khác."]
         return _users_page(status=409, errors=errors, form=form)
     detail = f"vai trò {role.label}" + (f", đài {station_id}" if station_id else "")
@@ -115,7 +135,7 @@ def set_active(username: str):
     if user.active == active:
         flash("Tài khoản đã ở trạng thái này.")
         return redirect(url_for(".users"))
-    accounts.set_active(runtime().engine, user.username, active)
+    accounts.set_active(runtime().engine, user.username, active)  # ends its sessions
     _audit("enable_user" if active else "disable_user", user.username)
     flash(f"Đã {'mở khóa' if active else 'khóa'} tài khoản “{user.username}”.", "ok")
     return redirect(url_for(".users"))
@@ -129,13 +149,21 @@ def reset_password(username: str):
         flash("Không tìm thấy tài khoản này.", "error")
         return redirect(url_for(".users"))
     password = request.form.get("password", "")
-    if len(password) < accounts.MIN_PASSWORD:
-        errors = [f"Mật khẩu mới của “{username}” cần ít nhất {accounts.MIN_PASSWORD} ký tự."]
+    errors = _password_errors(password, user.username)
+    if errors:
         return _users_page(status=422, errors=errors)
-    accounts.set_password(runtime().engine, user.username, password)
+    try:
+        accounts.set_password(runtime().engine, user.username, password)  # ends its sessions
+    except AccountError as refused:
+        errors = [_password_message(code, user.username) for code in refused.codes]
+        return _users_page(status=422, errors=errors or ["Không đặt được mật khẩu mới."])
+    if user.username == g.user.username:  # the admin's own: this session goes on, the rest end
+        session["session_version"] = _user(user.username).session_version
     _audit("reset_password", user.username, "đặt lại mật khẩu")
     flash(
-        f"Đã đặt mật khẩu mới cho “{user.username}”. Hãy báo cho người dùng qua kênh riêng.", "ok"
+        f"Đã đặt mật khẩu mới cho “{user.username}”; các phiên đăng nhập cũ của tài khoản "
+        "đã kết thúc. Hãy báo mật khẩu cho người dùng qua kênh riêng.",
+        "ok",
     )
     return redirect(url_for(".users"))
 

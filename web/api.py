@@ -11,8 +11,9 @@ belongs to one station (issued and revoked in the admin area, see
   different claim about an item already recorded must name the entry it
   ``corrects`` (409 otherwise). The rule is the panel's (:mod:`broadcaster.airlog.confirm`).
 
-Errors are JSON ``{"error": "...", "field": "..."}``: 400 for a bad field (named),
-401 without a valid token, 403 for another station's token, 404 for nothing there.
+Errors are JSON ``{"error": "...", "field": "..."}``: 400 for a bad field (named) or
+JSON nested too deep, 401 without a valid token, 403 for another station's token, 404
+for nothing there, 413 for a body over 16 KB.
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ from broadcaster.accounts import tokens
 from broadcaster.airlog import Source
 from broadcaster.airlog.confirm import Claim, confirm
 from broadcaster.errors import Refused
-from web import refusals
+from web import limits, refusals
 from web.context import csrf, now, runtime
 from web.station import day as days
 from web.station.forms import OUTCOMES
@@ -37,6 +38,7 @@ bp = Blueprint("api", __name__, url_prefix="/api/v1")
 csrf.exempt(bp)
 
 MATCH_WITHIN = dt.timedelta(seconds=1)  # scheduled_at as the playlist gave it, give or take
+MAX_BODY_BYTES = 16 * 1024  # an airing entry is a few hundred bytes
 FIELDS = (
     "scheduled_at",
     "started_at",
@@ -164,7 +166,10 @@ def audio(station_id: str, name: str):
 @station_token
 def airing(station_id: str):
     station = _station(station_id)
-    body = request.get_json(silent=True)
+    try:
+        body = limits.json_body(MAX_BODY_BYTES)
+    except limits.JsonRefused as refused:
+        raise ApiError(refused.status, refused.message) from None
     if not isinstance(body, dict):
         raise ApiError(400, "Nội dung phải là một đối tượng JSON (Content-Type: application/json).")
     unknown = sorted(set(body) - set(FIELDS))

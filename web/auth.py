@@ -1,14 +1,22 @@
-"""Logging in and out, the current user, and where each role lands."""
+"""Logging in and out, the current user, and where each role lands.
+
+A session cookie names the user and the account's session version when it was
+issued; logout, a password change and disabling the account raise the version,
+so every copy of the cookie stops working at once. A session also ends
+``panel.session_hours`` after the login, and the cookie is not kept when the
+browser closes (commune PCs are shared).
+"""
 
 from __future__ import annotations
 
-import threading
-import time
-from collections import defaultdict, deque
+import datetime as dt
+import math
+import re
+from urllib.parse import urlsplit
 
 from flask import (
     Blueprint,
-    abort,
+    Flask,
     current_app,
     flash,
     g,
@@ -18,78 +26,100 @@ from flask import (
     session,
     url_for,
 )
+from flask.sessions import SecureCookieSessionInterface
+from sqlalchemy.exc import SQLAlchemyError
 
 from broadcaster import accounts, audit
 from broadcaster.accounts import Role
+from broadcaster.accounts.throttle import Throttle
+from web import proxies
 from web.context import now, runtime
 
 bp = Blueprint("auth", __name__)
 
+WRONG = "Tên đăng nhập hoặc mật khẩu không đúng."
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
-class LoginThrottle:
-    """At most N failed logins per (username, address) in a sliding window.
 
-    In memory: a restart forgets, which is acceptable for a small panel; the
-    password hashes (scrypt) already make each guess slow.
-    """
+class _Sessions(SecureCookieSessionInterface):
+    """The cookie's Secure flag from ``panel.secure_cookies``; unset (auto), it is on
+    whenever this request came over HTTPS (directly or through a trusted proxy)."""
 
-    def __init__(self) -> None:
-        self._failures: dict[tuple[str, str], deque[float]] = defaultdict(deque)
-        self._lock = threading.Lock()
+    def get_cookie_secure(self, app) -> bool:
+        setting = app.extensions["broadcaster"].settings.panel.secure_cookies
+        if setting is None:
+            return bool(app.config["SESSION_COOKIE_SECURE"]) or request.is_secure
+        return setting
 
-    def blocked(self, key: tuple[str, str], limit: int, window_s: float) -> bool:
-        with self._lock:
-            recent = self._prune(key, window_s)
-            return len(recent) >= limit
 
-    def fail(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._failures[key].append(time.monotonic())
-
-    def clear(self, key: tuple[str, str]) -> None:
-        with self._lock:
-            self._failures.pop(key, None)
-
-    def _prune(self, key: tuple[str, str], window_s: float) -> deque[float]:
-        recent = self._failures[key]
-        while recent and recent[0] < time.monotonic() - window_s:
-            recent.popleft()
-        return recent
+def init_app(app: Flask) -> None:
+    """What logging in needs from the whole app: the client's real address, the
+    cookie's lifetime and Secure flag, and the throttle on the runtime's clock."""
+    panel = app.extensions["broadcaster"].settings.panel
+    app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=panel.session_hours)
+    app.session_interface = _Sessions()
+    app.wsgi_app = proxies.TrustedProxies(app.wsgi_app, proxies.networks(panel.trusted_proxies))
+    clock = app.extensions["broadcaster"].clock
+    app.extensions["login_throttle"] = Throttle(clock=lambda: clock.now().timestamp())
 
 
 @bp.before_app_request
 def load_user() -> None:
     user_id = session.get("user_id")
     user = accounts.get_user(runtime().engine, user_id) if user_id else None
-    g.user = user if user and user.active else None
+    g.user = user if user and _session_holds(user) else None
+    if user_id and g.user is None:
+        session.clear()  # ended: the browser drops the cookie with this response
+
+
+def _session_holds(user: accounts.User) -> bool:
+    lifetime = current_app.permanent_session_lifetime.total_seconds()
+    login_at = session.get("login_at")
+    return (
+        user.active
+        and session.get("session_version") == user.session_version
+        and isinstance(login_at, (int, float))
+        and now().timestamp() - login_at < lifetime  # a clock set back keeps it
+    )
 
 
 @bp.route("/login", methods=["GET", "POST"])
 def login():
-    if request.method == "POST":
-        username = request.form.get("username", "").strip().lower()
-        password = request.form.get("password", "")
-        key = (username, request.remote_addr or "")
-        throttle = current_app.extensions.setdefault("login_throttle", LoginThrottle())
-        limit, window = current_app.config["LOGIN_ATTEMPTS"], current_app.config["LOGIN_WINDOW_S"]
-        if throttle.blocked(key, limit, window):
-            abort(429)
-        user = accounts.authenticate(runtime().engine, username, password)
-        if user is None:
-            throttle.fail(key)
-            flash("Tên đăng nhập hoặc mật khẩu không đúng.", "error")
-            return render_template("login.html", username=username), 401
-        throttle.clear(key)
-        session.clear()
-        session["user_id"] = user.id
-        audit.log(runtime().engine, audit.Entry(now(), user.username, "login"))
-        target = request.args.get("next", "")
-        return redirect(target if _is_local(target) else url_for("auth.home"))
-    return render_template("login.html", username="")
+    if request.method == "GET":
+        return render_template("login.html", username="")
+    raw_username = request.form.get("username", "")
+    password = request.form.get("password", "")
+    if len(raw_username) > accounts.MAX_USERNAME or len(password) > accounts.MAX_PASSWORD:
+        # Cannot be an account's: not hashed, not echoed, not remembered by the throttle.
+        flash(WRONG, "error")
+        return render_template("login.html", username=""), 401
+    username = raw_username.strip().lower()
+    address = request.remote_addr or ""
+    throttle: Throttle = current_app.extensions["login_throttle"]
+    wait = throttle.wait(username, address)
+    if wait > 0:
+        return _throttled(username, wait)
+    user = accounts.authenticate(runtime().engine, username, password)
+    if user is None:
+        throttle.failed(username, address)
+        flash(WRONG, "error")
+        return render_template("login.html", username=username), 401
+    throttle.succeeded(username, address)
+    session.clear()
+    session["user_id"] = user.id
+    session["session_version"] = user.session_version
+    session["login_at"] = now().timestamp()
+    _audit_login(user.username)
+    return redirect(safe_next(request.args.get("next", "")) or url_for("auth.home"))
 
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if g.user is not None:
+        try:
+            accounts.end_sessions(runtime().engine, g.user.id)
+        except SQLAlchemyError:  # the cookie below still goes; copies live until the lifetime
+            current_app.logger.exception("could not end the sessions of %s", g.user.username)
     session.clear()
     return redirect(url_for("auth.login"))
 
@@ -111,5 +141,34 @@ def home():
     return redirect(url_for(landing, **kwargs))
 
 
-def _is_local(target: str) -> bool:
-    return target.startswith("/") and not target.startswith("//")
+def safe_next(target: str) -> str | None:
+    """``target`` as a path on this site, or None.
+
+    Browsers drop tabs and newlines inside a URL and read ``\\`` as ``/``, so
+    ``/%09/evil.example`` and ``/\\evil.example`` are ``//evil.example``: another
+    site. The target is cleaned the way a browser would read it, then checked.
+    """
+    cleaned = _CONTROL.sub("", target).replace("\\", "/")
+    if not cleaned.startswith("/") or cleaned.startswith("//"):
+        return None
+    parts = urlsplit(cleaned)
+    if parts.scheme or parts.netloc:
+        return None
+    return cleaned
+
+
+def _throttled(username: str, wait_s: float):
+    seconds = math.ceil(wait_s)
+    pause = f"{seconds} giây" if seconds < 60 else f"{math.ceil(seconds / 60)} phút"
+    flash(f"Bạn đã thử quá nhiều lần. Vui lòng đợi {pause} rồi thử lại.", "error")
+    page = render_template("login.html", username=username)
+    return page, 429, {"Retry-After": str(seconds)}
+
+
+def _audit_login(username: str) -> None:
+    """A login is audited, but never refused for it: a busy database must not keep
+    an operator from confirming the morning's airing."""
+    try:
+        audit.log(runtime().engine, audit.Entry(now(), username, "login"))
+    except SQLAlchemyError:
+        current_app.logger.exception("could not write the audit entry for %s's login", username)

@@ -1,13 +1,17 @@
 """Panel accounts: who may do what is decided by role (see web/permissions.py).
 
-Passwords are stored as salted scrypt hashes (werkzeug); accounts are disabled,
-never deleted, so the names in the airing log and the audit trail stay resolvable.
+Passwords are stored as salted scrypt hashes (werkzeug) and must pass
+:mod:`broadcaster.accounts.passwords`; accounts are disabled, never deleted, so the
+names in the airing log and the audit trail stay resolvable. Each account has a
+session version that a panel session must match: changing the password, disabling
+the account or logging out raises it, which ends every copy of every session cookie.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import enum
+import functools
 import re
 from dataclasses import dataclass
 
@@ -15,13 +19,40 @@ from sqlalchemy import Engine, select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from broadcaster.accounts.passwords import MAX_LENGTH as MAX_PASSWORD
+from broadcaster.accounts.passwords import MIN_LENGTH as MIN_PASSWORD
+from broadcaster.accounts.passwords import PasswordProblem, password_problems
 from broadcaster.db import users
 from broadcaster.errors import BroadcasterError
 
+__all__ = [
+    "MAX_PASSWORD",
+    "MAX_USERNAME",
+    "MIN_PASSWORD",
+    "USERNAME",
+    "AccountError",
+    "PasswordProblem",
+    "Role",
+    "User",
+    "add_user",
+    "authenticate",
+    "end_sessions",
+    "get_user",
+    "list_users",
+    "password_problems",
+    "set_active",
+    "set_password",
+]
+
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,62}$")
-MIN_PASSWORD = 8
-# Compared against when the user does not exist, so a wrong name costs the same time.
-_DUMMY_HASH = generate_password_hash("not-a-real-password")
+MAX_USERNAME = 64  # longer than any valid name: refused before it is looked up or kept
+
+
+@functools.cache
+def _dummy_hash() -> str:
+    """Compared against when the user does not exist, so a wrong name costs the same time.
+    Made on first use: a scrypt hash at import would slow every command's start."""
+    return generate_password_hash("not-a-real-password")
 
 
 class Role(enum.StrEnum):
@@ -41,7 +72,14 @@ class Role(enum.StrEnum):
 
 
 class AccountError(BroadcasterError):
-    """A user-management request that cannot be carried out (taken name, weak password...)."""
+    """A user-management request that cannot be carried out (taken name, weak password...).
+
+    ``codes`` names the password problems among the reasons, for the panel to translate.
+    """
+
+    def __init__(self, message: str, *, codes: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.codes = codes
 
 
 @dataclass(frozen=True)
@@ -52,6 +90,7 @@ class User:
     role: Role
     station_id: str | None
     active: bool
+    session_version: int = 0  # a panel session is valid only while it matches
 
 
 def add_user(
@@ -71,13 +110,14 @@ def add_user(
         )
     if not full_name.strip():
         problems.append("full name is empty")
-    problems += _password_problems(password)
+    weak = password_problems(password)
+    problems += [p.message for p in weak]
     if role is Role.OPERATOR and not station_id:
         problems.append("an operator needs the station they work for")
     if role is not Role.OPERATOR and station_id:
         problems.append("only operators belong to one station")
     if problems:
-        raise AccountError("; ".join(problems))
+        raise AccountError("; ".join(problems), codes=tuple(p.code for p in weak))
     try:
         with engine.begin() as connection:
             result = connection.execute(
@@ -97,23 +137,46 @@ def add_user(
 
 
 def set_password(engine: Engine, username: str, password: str) -> None:
-    problems = _password_problems(password)
-    if problems:
-        raise AccountError("; ".join(problems))
-    _update(engine, username, password_hash=generate_password_hash(password))
+    """A new password, and every session opened with the old one ends."""
+    weak = password_problems(password)
+    if weak:
+        raise AccountError("; ".join(p.message for p in weak), codes=tuple(p.code for p in weak))
+    _update(
+        engine,
+        username,
+        password_hash=generate_password_hash(password),
+        session_version=users.c.session_version + 1,
+    )
 
 
 def set_active(engine: Engine, username: str, active: bool) -> None:
-    _update(engine, username, active=active)
+    """Disable or enable; either way the account's sessions end (re-enabling must not
+    bring back a cookie copied before it was disabled)."""
+    _update(engine, username, active=active, session_version=users.c.session_version + 1)
+
+
+def end_sessions(engine: Engine, user_id: int) -> None:
+    """Log the user out everywhere: every session cookie issued so far stops working."""
+    with engine.begin() as connection:
+        connection.execute(
+            users.update()
+            .where(users.c.id == user_id)
+            .values(session_version=users.c.session_version + 1)
+        )
 
 
 def authenticate(engine: Engine, username: str, password: str) -> User | None:
-    """The active user with these credentials, or None (same cost either way)."""
+    """The active user with these credentials, or None (same cost either way).
+
+    Over-long input cannot be an account's: refused before anything is hashed.
+    """
+    if len(username) > MAX_USERNAME or len(password) > MAX_PASSWORD:
+        return None
     with engine.connect() as connection:
         row = connection.execute(select(users).where(users.c.username == username)).mappings()
         row = row.first()
     if row is None:
-        check_password_hash(_DUMMY_HASH, password)
+        check_password_hash(_dummy_hash(), password)
         return None
     if not check_password_hash(row["password_hash"], password) or not row["active"]:
         return None
@@ -141,12 +204,6 @@ def _update(engine: Engine, username: str, **values) -> None:
         raise AccountError(f"no user named '{username}'")
 
 
-def _password_problems(password: str) -> list[str]:
-    if len(password) < MIN_PASSWORD:
-        return [f"password must have at least {MIN_PASSWORD} characters"]
-    return []
-
-
 def _user(row) -> User:
     return User(
         row["id"],
@@ -155,4 +212,5 @@ def _user(row) -> User:
         Role(row["role"]),
         row["station_id"],
         bool(row["active"]),
+        row["session_version"],
     )

@@ -1,8 +1,9 @@
 """The ``broadcaster`` command. Each subcommand is a thin adapter over plain functions.
 
-Errors a user can act on (:class:`BroadcasterError`) are turned into
-``error: ...`` with a non-zero exit in one place, :class:`BroadcasterGroup`;
-nothing else catches them. Account commands live in ``cli_users``.
+Errors a user can act on (:class:`BroadcasterError`, usage mistakes, and the
+machine's state: a read-only data directory, input that is not UTF-8) are turned
+into ``error: ...`` with a non-zero exit in one place, :class:`BroadcasterGroup`;
+nothing else catches them. Account commands live in ``cli/users.py``.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import click
 from broadcaster import audit
 from broadcaster.airplan import report as plan_report
 from broadcaster.airplan import service as airplan
+from broadcaster.cli.leaflet import leaflet
 from broadcaster.cli.rules import alert, approve, confirm_airing
 from broadcaster.cli.support import (
     BroadcasterGroup,
@@ -26,10 +28,13 @@ from broadcaster.cli.support import (
     format_table,
     operating_user,
     pass_runtime,
+    text_lines,
 )
 from broadcaster.cli.users import user
 from broadcaster.normalize import normalize as normalize_text
 from broadcaster.playlists import prune_days
+
+FORM_FIELDS_MB = 1  # a request may carry form fields beside the largest upload
 
 
 @click.group(cls=BroadcasterGroup)
@@ -44,12 +49,31 @@ from broadcaster.playlists import prune_days
     type=click.Path(path_type=Path, file_okay=False),
     help="Where audio, playlists and the database go (default: var/).",
 )
+@click.option(
+    "--create",
+    is_flag=True,
+    help="Create the --data-dir folder and its missing parents (a new, empty station).",
+)
 @click.pass_context
-def cli(ctx: click.Context, config_file: Path | None, data_dir: Path | None) -> None:
+def cli(ctx: click.Context, config_file: Path | None, data_dir: Path | None, create: bool) -> None:
     """Scam-awareness bulletins for district radio and commune loudspeakers."""
+    if data_dir is not None:
+        _check_data_dir(data_dir, create=create)
     overrides = {"data_dir": str(data_dir)} if data_dir else {}
     # A caller embedding the command (the tests) may pass a pinned clock as ``obj``.
     ctx.obj = LazyRuntime(config_file, overrides, clock=ctx.obj)
+
+
+def _check_data_dir(data_dir: Path, *, create: bool) -> None:
+    """A mistyped --data-dir must not quietly start a new, empty station somewhere else."""
+    if create:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    elif not data_dir.absolute().parent.is_dir():
+        raise click.BadParameter(
+            f"{data_dir.absolute().parent} does not exist "
+            "(check the path, or add --create to start a new data directory there)",
+            param_hint="'--data-dir'",
+        )
 
 
 @cli.command()
@@ -91,8 +115,7 @@ def normalize(lazy: LazyRuntime, text: Sequence[str]) -> None:
     if text:
         click.echo(normalize_text(" ".join(text), lexicon))
         return
-    stdin = click.get_text_stream("stdin", encoding="utf-8")
-    for line in stdin:
+    for line in text_lines(click.get_binary_stream("stdin"), "standard input"):
         click.echo(normalize_text(line.rstrip("\r\n"), lexicon))
         sys.stdout.flush()
 
@@ -301,18 +324,31 @@ def playout(lazy: LazyRuntime, station_id: str | None) -> None:
 @pass_runtime
 def serve(lazy: LazyRuntime, host: str, port: int) -> None:
     """Serve the panel with waitress."""
+    import logging
+
     import waitress
 
     from web import create_app
 
-    app = create_app({"BROADCASTER_RUNTIME": lazy.get()})
+    runtime = lazy.get()
+    app = create_app({"BROADCASTER_RUNTIME": runtime})
+    # waitress reads a whole body before the app sees it: refuse (413) what is larger
+    # than the biggest upload, from its Content-Length, before a byte of it arrives.
+    body_limit = (runtime.settings.panel.upload_limit_mb + FORM_FIELDS_MB) * 2**20
+    try:
+        server = waitress.create_server(
+            app, host=host, port=port, threads=8, max_request_body_size=body_limit
+        )
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        raise UserError(f"cannot serve on {host}:{port}: {exc.strerror or exc}") from exc
     # What is loaded by now (code, settings, the app) lasts as long as the process: keep
     # it out of full garbage collections, which would otherwise walk it again every few
     # pages (some 40 ms each on a small server).
     gc.collect()
     gc.freeze()
+    logging.basicConfig()  # as waitress.serve does: its warnings go to stderr
     click.echo(f"panel on http://{host}:{port}/ (Ctrl+C stops)")
-    waitress.serve(app, host=host, port=port, threads=8)
+    server.run()
 
 
 @cli.command()
@@ -333,6 +369,7 @@ cli.add_command(user)
 cli.add_command(approve)
 cli.add_command(alert)
 cli.add_command(confirm_airing)
+cli.add_command(leaflet)
 
 
 def main() -> None:

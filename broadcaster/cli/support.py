@@ -3,14 +3,31 @@ runtime, and plain-text tables."""
 
 from __future__ import annotations
 
+import errno
 import getpass
-from collections.abc import Sequence
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import click
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import OperationalError
 
+from broadcaster.atomic import TEMP_PREFIX
 from broadcaster.errors import BroadcasterError, Refused
 from broadcaster.runtime import Clock, Runtime, build_runtime
+
+# What SQLite says when the machine, not the code, is at fault (a wrong query is a bug
+# and keeps its traceback).
+_DATABASE_TROUBLE = {
+    "attempt to write a readonly database": "is read-only: the file and its folder must be "
+    "writable by this user",
+    "unable to open database file": "cannot be opened: its folder must exist and be "
+    "readable and writable by this user",
+    "database is locked": "is locked by another process: try again in a moment",
+    "database or disk is full": "cannot grow: the disk is full",
+    "disk i/o error": "cannot be read or written: disk I/O error",
+}
 
 
 class UserError(click.ClickException):
@@ -18,8 +35,35 @@ class UserError(click.ClickException):
         click.echo(f"error: {self.message}", err=True)
 
 
+class UsageProblem(click.UsageError):
+    """click's usage error said like every other error, ``error: ...``, then the usage hint."""
+
+    def __init__(self, original: click.UsageError) -> None:
+        super().__init__(original.format_message(), original.ctx)
+
+    def show(self, file=None) -> None:
+        click.echo(f"error: {self.message}", err=True)
+        if self.ctx is not None:
+            click.echo(self.ctx.get_usage(), err=True)
+            if self.ctx.command.get_help_option(self.ctx) is not None:
+                option = self.ctx.help_option_names[0]
+                click.echo(f"Try '{self.ctx.command_path} {option}' for help.", err=True)
+
+
 class BroadcasterGroup(click.Group):
-    """Turns every BroadcasterError raised by a subcommand into ``error: ...``."""
+    """The one place where failures become ``error: ...`` and a non-zero exit.
+
+    BroadcasterError is a mistake the user can fix; a usage error is click's; an
+    unwritable file, a read-only or missing database and undecodable input are the
+    machine's state, named with the file they concern. Anything else is a bug and
+    keeps its traceback.
+    """
+
+    def make_context(self, info_name, args, parent=None, **extra) -> click.Context:
+        try:
+            return super().make_context(info_name, args, parent, **extra)
+        except click.UsageError as exc:  # the group's own options
+            raise _said_our_way(exc) from exc
 
     def invoke(self, ctx: click.Context):
         try:
@@ -30,6 +74,62 @@ class BroadcasterGroup(click.Group):
             error = UserError(f"{exc}{code}")
             error.exit_code = exc.exit_code
             raise error from exc
+        except click.UsageError as exc:
+            raise _said_our_way(exc) from exc
+        except (OSError, OperationalError, sqlite3.OperationalError, UnicodeDecodeError) as exc:
+            lazy = ctx.find_object(LazyRuntime)
+            message = machine_trouble(exc, database=lazy.database if lazy else None)
+            if message is None:
+                raise
+            raise UserError(message) from exc
+
+
+def _said_our_way(exc: click.UsageError) -> click.UsageError:
+    return exc if isinstance(exc, UsageProblem) else UsageProblem(exc)
+
+
+def machine_trouble(exc: BaseException, *, database: str | None = None) -> str | None:
+    """One line on a failure of the machine's state rather than of the code, or None."""
+    if isinstance(exc, UnicodeDecodeError):
+        return f"input {not_utf8(exc)}"
+    if isinstance(exc, OSError):
+        if exc.errno == errno.EPIPE:
+            return None  # output piped into `head`: click ends quietly
+        reason = exc.strerror or str(exc)
+        if not exc.filename:
+            return reason
+        where = Path(exc.filename)
+        if where.name.startswith(TEMP_PREFIX):  # a name the user never chose
+            return f"cannot write in {where.parent}: {reason}"
+        second = f" -> {exc.filename2}" if exc.filename2 else ""
+        return f"{where}{second}: {reason}"
+    said = str(getattr(exc, "orig", None) or exc).lower()
+    trouble = next((words for key, words in _DATABASE_TROUBLE.items() if key in said), None)
+    if trouble is None:
+        return None
+    return f"the database {_database_label(database)} {trouble} ({said})"
+
+
+def not_utf8(exc: UnicodeDecodeError) -> str:
+    byte = exc.object[exc.start]
+    return f"is not UTF-8 text: byte 0x{byte:02x} at position {exc.start + 1}"
+
+
+def text_lines(stream: Iterable[bytes], name: str) -> Iterator[str]:
+    """Lines of a byte stream as text, or ``error: NAME, line N is not UTF-8 text ...``."""
+    for number, raw in enumerate(stream, 1):
+        try:
+            yield raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UserError(f"{name}, line {number}, {not_utf8(exc)}") from None
+
+
+def _database_label(url: str | None) -> str:
+    if not url:
+        return "(data directory)"
+    if url.startswith("sqlite:///"):
+        return url.removeprefix("sqlite:///")
+    return make_url(url).render_as_string(hide_password=True)
 
 
 class LazyRuntime:
@@ -40,15 +140,19 @@ class LazyRuntime:
     ) -> None:
         self._args = {"config_file": config_file, "overrides": overrides, "clock": clock}
         self._runtime: Runtime | None = None
+        self.database: str | None = None  # the last runtime's, to name it in errors
 
     def get(self, **overrides: object) -> Runtime:
         """The runtime; ``overrides`` (dotted keys) come from a subcommand's own options."""
         if overrides:
             merged = {**self._args["overrides"], **overrides}
-            return build_runtime(**{**self._args, "overrides": merged})
-        if self._runtime is None:
-            self._runtime = build_runtime(**self._args)
-        return self._runtime
+            runtime = build_runtime(**{**self._args, "overrides": merged})
+        else:
+            if self._runtime is None:
+                self._runtime = build_runtime(**self._args)
+            runtime = self._runtime
+        self.database = runtime.settings.database
+        return runtime
 
 
 pass_runtime = click.make_pass_decorator(LazyRuntime)

@@ -52,7 +52,7 @@ def user_passwd(lazy, username, password_stdin) -> None:
     runtime = lazy.get()
     accounts.set_password(runtime.engine, username, _read_password(password_stdin))
     _audit(runtime, "reset_password", username, "đặt lại mật khẩu (dòng lệnh)")
-    click.echo(f"password changed for {username}")
+    click.echo(f"password changed for {username}; their panel sessions have ended")
 
 
 @user.command("disable")
@@ -62,7 +62,7 @@ def user_disable(lazy, username) -> None:
     runtime = lazy.get()
     accounts.set_active(runtime.engine, username, False)
     _audit(runtime, "disable_user", username)
-    click.echo(f"disabled {username}")
+    click.echo(f"disabled {username}; their panel sessions have ended")
 
 
 def _audit(runtime, action: str, target: str, detail: str = "") -> None:

@@ -16,9 +16,11 @@ statement that appends an entry adds it to the running totals the reports read
 
 from __future__ import annotations
 
+import functools
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy.schema import CreateColumn
 
 from broadcaster.db import rollup
 from broadcaster.db.schema import (
@@ -31,6 +33,8 @@ from broadcaster.db.schema import (
     audit,
     corrected_entries,
     form_spans,
+    last_aired,
+    last_aired_folded,
     metadata,
     plan_items,
     playout_on_air,
@@ -51,6 +55,8 @@ __all__ = [
     "connect",
     "corrected_entries",
     "form_spans",
+    "last_aired",
+    "last_aired_folded",
     "metadata",
     "plan_items",
     "playout_on_air",
@@ -79,20 +85,25 @@ _APPEND_ONLY = [
 ]
 
 
-def connect(url: str) -> Engine:
+BUSY_TIMEOUT_S = 10.0
+
+
+def connect(url: str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
     """An engine with the schema in place, on a new or an older database (every step is
     idempotent). SQLite gets WAL (the panel reads while playout writes), foreign keys,
-    and a busy timeout instead of 'database is locked'."""
+    and a busy timeout: a write waits up to ``busy_timeout_s`` for another process's
+    transaction (SQLite retries meanwhile) before 'database is locked'."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(url)
     sqlite = engine.dialect.name == "sqlite"
     if sqlite:
-        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "connect", functools.partial(_sqlite_pragmas, busy_timeout_s))
     # The running totals are made by rollup.install, filled in the same transaction.
     metadata.create_all(
         engine, tables=[t for t in metadata.sorted_tables if t not in ROLLUP_TABLES]
     )
+    _add_missing_columns(engine)
     if sqlite:
         with engine.begin() as connection:
             for statement in _APPEND_ONLY:
@@ -101,10 +112,29 @@ def connect(url: str) -> Engine:
     return engine
 
 
-def _sqlite_pragmas(dbapi_connection, _record) -> None:
+def _add_missing_columns(engine: Engine) -> None:
+    """Columns added to a table after an older database created it (create_all leaves
+    existing tables alone). Only columns that need no data migration: nullable, or
+    with a server default (``users.session_version``). Alembic replaces this later."""
+    existing = inspect(engine)
+    with engine.begin() as connection:
+        for table in metadata.sorted_tables:
+            if table in ROLLUP_TABLES or not existing.has_table(table.name):
+                continue
+            present = {c["name"] for c in existing.get_columns(table.name)}
+            for column in table.columns:
+                if column.name in present:
+                    continue
+                if not column.nullable and column.server_default is None:
+                    raise RuntimeError(f"cannot add {table.name}.{column.name}: it needs a default")
+                ddl = CreateColumn(column).compile(dialect=engine.dialect)
+                connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
+
+
+def _sqlite_pragmas(busy_timeout_s: float, dbapi_connection, _record) -> None:
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute(f"PRAGMA busy_timeout={int(busy_timeout_s * 1000)}")
     cursor.execute("PRAGMA synchronous=FULL")
     cursor.close()

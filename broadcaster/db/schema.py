@@ -76,6 +76,24 @@ plan_items = Table(
     Index("ix_plan_day_station", "day", "station_id", "starts_at"),
 )
 
+# The planner's history without reading every stored day: what each station last
+# aired of each topic (a form, or a bulletin outside the forms), folded in from the
+# plans and the log of closed days (broadcaster.airplan.recency), and how far.
+last_aired = Table(
+    "last_aired",
+    metadata,
+    Column("station_id", String(100), primary_key=True),
+    Column("topic", String(100), primary_key=True),  # the form's number, or the bulletin's id
+    Column("at", UTCDateTime, nullable=False),
+)
+
+last_aired_folded = Table(
+    "last_aired_folded",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False),  # one row: 1
+    Column("through", String(10), nullable=False),  # the last local day folded in, ISO
+)
+
 airings = Table(
     "airings",
     metadata,
@@ -114,6 +132,9 @@ users = Table(
     Column("station_id", String(100)),  # an operator's one station
     Column("active", Boolean, nullable=False, default=True),
     Column("created_at", UTCDateTime, nullable=False),
+    # Raised by logout, a password change or disabling: panel sessions carry the
+    # version they were opened at and end when it moves (broadcaster.accounts).
+    Column("session_version", Integer, nullable=False, default=0, server_default="0"),
 )
 
 station_tokens = Table(

@@ -60,8 +60,11 @@ def bulletin_file(library_dir: Path, bulletin_id: str) -> Path | None:
         return None
     for suffix in (".yaml", ".yml"):
         path = library_dir / f"{bulletin_id}{suffix}"
-        if path.is_file():
-            return path
+        try:
+            if path.is_file():
+                return path
+        except OSError:  # "File name too long": no such bulletin either
+            return None
     return None
 
 

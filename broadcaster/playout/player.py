@@ -8,14 +8,12 @@ it itself and logs why.
 
 from __future__ import annotations
 
-import ctypes
-import signal
 import subprocess
-import sys
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
+from broadcaster.children import die_with_parent
 from broadcaster.render.manifest import file_sha256
 
 STOP_WAIT_S = 3.0  # after SIGTERM, before SIGKILL
@@ -50,7 +48,9 @@ class Process:
                 stdout=subprocess.DEVNULL,
                 stderr=self._stderr,
                 start_new_session=True,
-                preexec_fn=_die_with_parent,
+                # The kernel kills it when the daemon dies, even by SIGKILL, so a
+                # restarted daemon never puts a second item on air beside it.
+                preexec_fn=die_with_parent,
             )
         except BaseException:
             self._stderr.close()
@@ -92,14 +92,3 @@ class Process:
     def close(self) -> None:
         self.stop()
         self._stderr.close()
-
-
-_PR_SET_PDEATHSIG = 1
-_libc = ctypes.CDLL(None, use_errno=True) if sys.platform == "linux" else None
-
-
-def _die_with_parent() -> None:
-    """In the player, before it runs: the kernel kills it when the daemon dies, even by
-    SIGKILL, so a restarted daemon never puts a second item on air beside it."""
-    if _libc is not None:
-        _libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)

@@ -8,18 +8,22 @@ takes its place in the manifest.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import fcntl
 import hashlib
 import json
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcaster.atomic import write_text_atomic
+from broadcaster.atomic import remove_stale_temporaries, write_text_atomic
 from broadcaster.errors import RenderError, path_label
 from broadcaster.runtime.paths import DataPaths
 
 MANIFEST_VERSION = 1
+# A render writes each temporary for seconds: one this old was left by a killed process.
+STALE_TEMPORARY_S = 3600.0
 
 
 @dataclass(frozen=True)
@@ -83,13 +87,35 @@ def update_manifest(data_dir: Path, renders: dict[str, RenderRecord]) -> Path:
     from the manifest it read then: reading it again under an exclusive lock,
     just before writing, keeps what the other one rendered meanwhile.
     """
+    with _manifest_lock(data_dir):
+        records = load_manifest(data_dir)
+        records.update(renders)
+        return save_manifest(data_dir, records)
+
+
+def sweep_temporaries(data_dir: Path, *, older_than_s: float = STALE_TEMPORARY_S) -> list[Path]:
+    """Remove the half-written audio and speech that killed renders left behind.
+
+    Only old ones: the command line and the panel may be rendering at this moment,
+    and their temporaries are young. The lock keeps two sweeps from racing.
+    """
+    paths = DataPaths(data_dir)
+    if not paths.renders.is_dir():
+        return []
+    with _manifest_lock(data_dir):
+        return [
+            *remove_stale_temporaries(paths.renders, older_than_s),
+            *remove_stale_temporaries(paths.speech_cache, older_than_s),
+        ]
+
+
+@contextlib.contextmanager
+def _manifest_lock(data_dir: Path) -> Iterator[None]:
     lock = DataPaths(data_dir).manifest_lock
     lock.parent.mkdir(parents=True, exist_ok=True)
     with lock.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)  # released when the file closes
-        records = load_manifest(data_dir)
-        records.update(renders)
-        return save_manifest(data_dir, records)
+        yield
 
 
 def file_sha256(path: Path) -> str:

@@ -12,6 +12,7 @@ import ctypes
 import dataclasses
 import hashlib
 import json
+import multiprocessing
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadcaster import speech as speech_stage
+from broadcaster.children import die_with_parent
 from broadcaster.config import MasteringSettings, ProgrammeSettings, Settings, SpeechSettings
 from broadcaster.errors import BroadcasterError, RenderError
 from broadcaster.library.bulletins import Bulletin, Kind, Priority
@@ -30,6 +32,7 @@ from broadcaster.render.manifest import (
     file_sha256,
     is_intact,
     load_manifest,
+    sweep_temporaries,
     update_manifest,
 )
 from broadcaster.runtime.clock import Clock
@@ -127,6 +130,7 @@ def render_key(
     def file_hash(path: Path | None) -> str | None:
         return file_sha256(path) if path is not None and path.is_file() else None
 
+    speech = speech.for_bulletin(bulletin.speech)  # its own rate and sentence pause
     inputs = {
         "spoken": spoken,
         "title": bulletin.title,
@@ -163,6 +167,7 @@ def render_library(
     data_dir = settings.data_dir
     paths = DataPaths(data_dir)
     _check_assets(settings)
+    sweep_temporaries(data_dir)  # what a render killed mid-write left behind
     records = load_manifest(data_dir)
     jobs = plan_jobs(bulletins, settings, lexicon)
     outcomes: list[Outcome] = []
@@ -198,7 +203,14 @@ def render_library(
                 if progress:
                     progress(outcome)
         else:
-            with ProcessPoolExecutor(max_workers=workers, initializer=_reuse_freed_memory) as pool:
+            with ProcessPoolExecutor(
+                max_workers=workers,
+                # Forked, so that workers are this process's children and inherit the
+                # codec gain measured above.
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_start_worker,
+                initargs=(os.getpid(),),
+            ) as pool:
                 futures = [pool.submit(render_one, job, *args) for job in pending]
                 for future in as_completed(futures):
                     outcome = future.result()
@@ -211,6 +223,12 @@ def render_library(
     order = {job.bulletin.id: index for index, job in enumerate(jobs)}
     outcomes.sort(key=lambda o: order[o.bulletin_id])
     return RenderReport(tuple(outcomes), manifest)
+
+
+def _start_worker(parent_pid: int) -> None:
+    # A worker outliving a killed command or panel would render on for nothing.
+    die_with_parent(parent_pid)
+    _reuse_freed_memory()
 
 
 def _reuse_freed_memory() -> None:
@@ -259,7 +277,7 @@ def render_one(
         else:
             spoken = speech_stage.speak(
                 job.spoken_text,
-                engines=speech_stage.build_engines(speech_settings),
+                engines=speech_stage.build_engines(speech_settings.for_bulletin(bulletin.speech)),
                 cache=speech_stage.SpeechCache(paths.speech_cache),
                 voice=bulletin.voice,
             )

@@ -100,6 +100,10 @@ BAD_ACCOUNTS = [
     ({"username": "Xã Vĩnh Tiến"}, "Tên đăng nhập gồm 2–63 ký tự"),
     ({"username": "xa-co-am"}, "Tên đăng nhập “xa-co-am” đã có người dùng."),
     ({"password": "ngan"}, "Mật khẩu cần ít nhất 8 ký tự."),
+    ({"password": "12345678"}, "Mật khẩu quá phổ biến, dễ bị đoán ra"),
+    ({"password": "aaaaaaaa"}, "Mật khẩu không được chỉ lặp lại một ký tự."),
+    ({"password": " " * 8}, "Mật khẩu không được chỉ gồm dấu cách."),
+    ({"password": "anhyeuem"}, "Mật khẩu quá phổ biến"),
     ({"full_name": "  "}, "Hãy nhập họ và tên."),
     ({"role": "superuser"}, "Hãy chọn vai trò."),
 ]
@@ -146,6 +150,22 @@ def test_resetting_a_password(admin, browser, panel_runtime):
     assert browser.login("xa-co-am", "doi-mat-khau-2").status_code == 302
     assert trail(panel_runtime) == [("quantri", "reset_password", "xa-co-am")]
     assert "doi-mat-khau-2" not in repr(audit.recent(panel_runtime.engine))
+
+
+@pytest.mark.parametrize(
+    ("password", "message"),
+    [
+        ("matkhau123", "Mật khẩu mới của “xa-co-am” quá phổ biến"),
+        ("11111111", "Mật khẩu mới của “xa-co-am” không được chỉ lặp lại một ký tự."),
+    ],
+)
+def test_a_weak_new_password_is_refused_in_vietnamese(
+    admin, browser, panel_runtime, password, message
+):
+    response = admin.post("/admin/users/xa-co-am/password", {"password": password})
+    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    assert browser.login("xa-co-am").status_code == 302  # the old password still works
+    assert trail(panel_runtime) == []
 
 
 def test_a_token_is_shown_once_and_can_be_revoked(admin, panel_runtime):

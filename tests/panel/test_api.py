@@ -49,11 +49,15 @@ def bearer(secret: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {secret}"}
 
 
-def airing(**fields) -> dict:
+def airing(item=None, **fields) -> dict:
+    """An API airing report; about ``item`` (a stored plan item) if given, started a
+    second early and lasting 100 s. Item times follow the audio's lengths: never pinned."""
+    scheduled = item.starts_at if item else dt.datetime(2026, 11, 30, 6, 32, 15, tzinfo=VN)
+    started = scheduled.replace(microsecond=0) - dt.timedelta(seconds=1)
     body = {
-        "scheduled_at": "2026-11-30T06:32:15.230+07:00",
-        "started_at": "2026-11-30T06:32:14+07:00",
-        "ended_at": "2026-11-30T06:33:54+07:00",
+        "scheduled_at": scheduled.isoformat(timespec="milliseconds"),
+        "started_at": started.isoformat(),
+        "ended_at": (started + dt.timedelta(seconds=100)).isoformat(),
         "outcome": "aired",
         "position": 3,
     }
@@ -75,7 +79,7 @@ def test_the_whole_token_flow(as_role, platform, planned, panel_runtime):
     items = body["items"]
     assert [i["position"] for i in items] == list(range(1, 9))
     third = items[2]
-    assert third["starts_at"] == "2026-11-30T06:32:15.230+07:00"
+    assert third["starts_at"] == planned[2].starts_at.isoformat(timespec="milliseconds")
     assert third["title"] == "Giả danh công an, viện kiểm sát, tòa án" and third["form"] == 14
     assert third["sha256"] == planned[2].render_sha256
     assert third["duration_s"] == pytest.approx(planned[2].duration_s)
@@ -146,7 +150,7 @@ def test_only_files_of_the_stations_plan_are_served(platform, planned, token, pa
 
 def test_a_missed_or_failed_airing_needs_no_start_time(platform, planned, token, panel_runtime):
     auth = bearer(token)
-    missed = airing(started_at=..., ended_at=..., outcome="missed", reason="Mất điện")
+    missed = airing(planned[2], started_at=..., ended_at=..., outcome="missed", reason="Mất điện")
     assert platform.post(f"{BASE}/airings", json=missed, headers=auth).status_code == 201
     failed = airing(position=1, scheduled_at="2026-11-29T23:30:00Z", outcome="failed")
     refused = platform.post(f"{BASE}/airings", json=failed, headers=auth)  # the panel's rule too
@@ -161,8 +165,8 @@ def test_another_outcome_for_the_same_item_must_correct_the_first(
     platform, planned, token, panel_runtime
 ):
     auth = bearer(token)
-    failed = airing(outcome="failed", ended_at=..., reason="Mất kết nối")
-    aired = airing(started_at="2026-11-30T06:40:00+07:00", ended_at=...)
+    failed = airing(planned[2], outcome="failed", ended_at=..., reason="Mất kết nối")
+    aired = airing(planned[2], started_at="2026-11-30T06:40:00+07:00", ended_at=...)
     first = platform.post(f"{BASE}/airings", json=failed, headers=auth)
     assert first.status_code == 201
     refused = platform.post(f"{BASE}/airings", json=aired, headers=auth)
@@ -210,7 +214,9 @@ BAD_FIELDS = [
 def test_a_bad_field_is_named(platform, planned, token, panel_runtime):
     """One plan for the whole table: planning costs more than all the requests."""
     for fields, field in BAD_FIELDS:
-        response = platform.post(f"{BASE}/airings", json=airing(**fields), headers=bearer(token))
+        response = platform.post(
+            f"{BASE}/airings", json=airing(planned[2], **fields), headers=bearer(token)
+        )
         body = response.get_json()
         assert response.status_code == 400, (fields, body)
         assert body["field"] == field and body["error"].startswith(f"{field}: "), (fields, body)
@@ -222,6 +228,31 @@ def test_a_body_that_is_not_json_is_refused(platform, planned, token):
         f"{BASE}/airings", data="outcome=aired", headers=bearer(token), content_type="text/plain"
     )
     assert response.status_code == 400 and "JSON" in response.get_json()["error"]
+
+
+def test_deeply_nested_json_is_refused_with_a_reason(platform, token, panel_runtime):
+    """Python's JSON parser recurses: five thousand brackets were a 500."""
+    for depth in (21, 5_000):
+        nested = '{"outcome": ' + "[" * depth + "]" * depth + "}"
+        response = platform.post(
+            f"{BASE}/airings", data=nested, headers=bearer(token), content_type="application/json"
+        )
+        assert response.status_code == 400, depth
+        assert response.get_json() == {"error": "Nội dung JSON lồng nhau quá sâu (tối đa 20 cấp)."}
+    assert list(airlog.entries(panel_runtime.engine)) == []
+
+
+def test_brackets_inside_text_are_not_nesting(platform, token):
+    body = airing(reason='[[[[[[[[[[[[[[[[[[[[[[[[{{{{{{ \\" [[[[[[[[', outcome="bogus")
+    response = platform.post(f"{BASE}/airings", json=body, headers=bearer(token))
+    assert response.status_code == 400 and response.get_json()["field"] == "outcome"
+
+
+def test_an_oversized_body_is_refused_before_it_is_parsed(platform, token):
+    body = airing(reason="x" * 20_000)
+    response = platform.post(f"{BASE}/airings", json=body, headers=bearer(token))
+    assert response.status_code == 413
+    assert response.get_json() == {"error": "Nội dung JSON quá lớn (tối đa 16 KB)."}
 
 
 def test_playlist_dates(platform, planned, token):

@@ -69,10 +69,24 @@ def approved_day(panel_runtime):
     return panel_runtime
 
 
-def log_in(chromium, base: str, username: str):
+@pytest.fixture
+def console_errors() -> list[str]:
+    """Every error a page logs (a blocked script or style is one: the policy refused it)."""
+    return []
+
+
+def log_in(chromium, base: str, username: str, errors: list[str]):
     """A fresh browser context (its own cookies) on a phone-sized screen, logged in."""
     context = chromium.new_context(accept_downloads=True, viewport={"width": 390, "height": 844})
     page = context.new_page()
+    page.on(
+        "console",
+        lambda message: (
+            message.type == "error"
+            and errors.append(f"{page.url}: {message.text} ({message.location.get('url')})")
+        ),
+    )
+    page.on("pageerror", lambda error: errors.append(f"{page.url}: {error}"))
     page.goto(f"{base}/login")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", PASSWORD)
@@ -81,9 +95,9 @@ def log_in(chromium, base: str, username: str):
     return page
 
 
-def test_staff_operator_and_leader_story(server, chromium, approved_day, tmp_path):
+def test_staff_operator_and_leader_story(server, chromium, approved_day, tmp_path, console_errors):
     # Staff: edit, render, listen, approve.
-    staff = log_in(chromium, server, "canbo")
+    staff = log_in(chromium, server, "canbo", console_errors)
     staff.goto(f"{server}/content/{EDITED}")
     body = staff.locator("textarea[name=body]")
     body.fill(body.input_value() + "\n\nMọi thắc mắc xin gọi 113.")
@@ -112,7 +126,7 @@ def test_staff_operator_and_leader_story(server, chromium, approved_day, tmp_pat
     airplan.publish_playlists(runtime, NOW.date())
 
     # Operator: download the zip, confirm an airing of form 2.
-    operator = log_in(chromium, server, "xa-co-am")
+    operator = log_in(chromium, server, "xa-co-am", console_errors)
     assert "/station/co-am/" in operator.url
     with operator.expect_download() as download_info:
         operator.click("a[href$='playlist.zip']")
@@ -123,13 +137,17 @@ def test_staff_operator_and_leader_story(server, chromium, approved_day, tmp_pat
     assert any(name.endswith("f02-cuoc-goi-video-deepfake.mp3") for name in names)
     assert any(name.endswith("playlist.m3u8") for name in names)
     item = operator.locator("li.item", has_text="Cuộc gọi video Deepfake").first
+    started = item.locator("form.confirm-aired input[name=started_at]")
+    assert started.get_attribute("data-now") is not None  # kept at the present time ...
+    started.dispatch_event("input")
+    assert started.get_attribute("data-now") is None  # ... until touched (station.js runs)
     item.locator("form.confirm-aired button[type=submit]").click()
     operator.wait_for_load_state()
     item = operator.locator("li.item", has_text="Cuộc gọi video Deepfake").first
     assert "Đã phát" in item.inner_text()
 
     # Leader: the airing is in the matrix, and in the CSV.
-    leader = log_in(chromium, server, "lanhdao")
+    leader = log_in(chromium, server, "lanhdao", console_errors)
     leader.goto(f"{server}/reports/")
     row = leader.locator("tr", has_text="Xã Cổ Am").first
     assert "30/11" in row.inner_text()
@@ -139,3 +157,8 @@ def test_staff_operator_and_leader_story(server, chromium, approved_day, tmp_pat
     download_info.value.save_as(path)
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
     assert any("Xã Cổ Am" in row and "xa-co-am" in row for row in rows[1:]), rows[:3]
+    leader.goto(f"{server}/reports/station/co-am")
+    assert leader.locator("button[data-print]").is_visible()
+
+    # The security policy blocked nothing the panel needs.
+    assert console_errors == []

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import html
 import re
 import subprocess
 import time
@@ -473,7 +474,7 @@ def test_a_text_file_named_mp3_is_refused_and_nothing_stored(staff, panel_runtim
         staff, library_copy, b"Day khong phai am thanh.\n" * 40, "doc.mp3"
     )
     assert status == 422
-    assert "Không nhận bản ghi: tệp này không phải là âm thanh đọc được" in page
+    assert "Không nhận bản ghi “doc.mp3”: tệp này không phải là âm thanh đọc được" in page
     assert not entries(panel_runtime, "upload", "mo-dau")
     assert 'id="job"' not in page
 
@@ -484,6 +485,20 @@ def test_a_silent_recording_is_refused(staff, library_copy, tmp_path):
     subprocess.run([*argv, "-t", "2", str(silent)], check=True)
     status, page = _refused_upload(staff, library_copy, silent.read_bytes(), "im-lang.wav")
     assert status == 422 and "gần như im lặng" in page
+
+
+def test_a_multichannel_high_rate_recording_is_refused_by_name(staff, library_copy, tmp_path):
+    """Eight channels at 192 kHz would cost mastering gigabytes: refused before it decodes."""
+    flac = tmp_path / "da-kenh.flac"
+    argv = ["ffmpeg", "-nostdin", "-loglevel", "error", "-f", "lavfi"]
+    argv += ["-i", "sine=f=220:sample_rate=192000:d=1", "-ac", "8", "-c:a", "flac"]
+    subprocess.run([*argv, str(flac)], check=True)
+    status, page = _refused_upload(staff, library_copy, flac.read_bytes(), "Ghi âm xã.ogg")
+    assert status == 422
+    assert (
+        "Không nhận bản ghi “Ghi âm xã.ogg”: bản ghi có 8 kênh âm thanh; chỉ nhận bản ghi "
+        "một kênh (mono) hoặc hai kênh (stereo)." in html.unescape(page)
+    )
 
 
 def test_only_audio_file_types_are_taken(staff, library_copy):

@@ -62,7 +62,8 @@ def test_operator_lands_on_todays_playlist_with_audio_and_downloads(operator, pl
     assert "Xã Cổ Am" in page and "Thứ hai, ngày 30/11/2026" in page
     assert "Buổi phát 06:30 – 06:45 (15 phút)" in page and "Buổi phát 17:30 – 17:45" in page
     assert page.count('<audio controls preload="none"') == len(planned) == 8
-    assert "Giả danh công an, viện kiểm sát, tòa án" in page and "06:32:15" in page
+    third = f"{planned[2].starts_at + dt.timedelta(seconds=0.5):%H:%M:%S}"  # to the second
+    assert "Giả danh công an, viện kiểm sát, tòa án" in page and third in page
     for name in ("playlist.zip", "playlist.m3u8", "lich-phat.html", "lich-phat.txt"):
         assert f"{DAY}/files/{name}" in page
     assert page.count(">Đã phát</button>") == 8  # one confirm button per item
@@ -208,7 +209,8 @@ def test_confirming_an_airing_logs_who_and_when_in_the_stations_zone(
     )  # 23:33 UTC the day before
     assert entry.scheduled_at == item.starts_at and entry.bulletin_id == item.bulletin_id
     assert entry.render_sha256 == item.render_sha256 and entry.form == 14
-    assert entry.late is True  # planned at 06:32:15, aired in the minute 06:33
+    assert f"{item.starts_at:%H:%M}" == "06:32"
+    assert entry.late is True  # planned in the minute 06:32, aired in the minute 06:33
     page = operator.get(DAY).get_data(as_text=True)
     assert "Đã ghi nhận bản tin số 03" in page and "lúc 06:33 30/11/2026" in page
     assert "Đã ghi nhận <strong>1/8</strong>" in page

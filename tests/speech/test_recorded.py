@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from broadcaster.errors import AudioError
-from broadcaster.speech import check_recording, speak_recording
+from broadcaster.probe import probe
+from broadcaster.speech import check_recording, recorded, speak_recording
 from broadcaster.speech.base import sha256_text
 
 TEXT = "Thưa bà con, đây là bản tin phòng chống lừa đảo."
@@ -77,13 +78,49 @@ def test_near_silence_is_refused_too(tmp_path):
         check_recording(path)
 
 
-def test_a_recording_over_an_hour_is_refused(tmp_path):
-    # 61 minutes at 4 kHz ADPCM: a real file, made in well under a second
-    source = "sine=f=300:sample_rate=4000:d=3660"
+def test_a_recording_over_half_an_hour_is_refused(tmp_path):
+    # 31 minutes at 4 kHz ADPCM: a real file, made in well under a second
+    source = "sine=f=300:sample_rate=4000:d=1860"
     path = make(tmp_path / "ca-buoi.wav", source, "-c:a", "adpcm_ima_wav")
     with pytest.raises(
-        AudioError, match=r"ca-buoi\.wav: the recording lasts 1:01:00; the limit is one hour"
+        AudioError, match=r"ca-buoi\.wav: the recording lasts 0:31:00; the limit is 30 minutes"
     ):
+        check_recording(path)
+
+
+def test_eight_channels_at_192khz_are_refused_before_decoding(tmp_path):
+    """5 MB of such FLAC (named .ogg, as it was sent) once took a render to 2.27 GB."""
+    source = "sine=f=220:sample_rate=192000:d=2"
+    path = make(tmp_path / "da-kenh.ogg", source, "-ac", "8", "-c:a", "flac")
+    with pytest.raises(
+        AudioError,
+        match=r"da-kenh\.ogg: the recording has 8 channels; at most 2 \(mono or stereo\)",
+    ):
+        check_recording(path)
+
+
+def test_a_sample_rate_over_48khz_is_refused(tmp_path):
+    path = make(tmp_path / "studio-96k.wav", "sine=f=220:sample_rate=96000:d=2,volume=0.5")
+    with pytest.raises(
+        AudioError,
+        match=r"studio-96k\.wav: the recording is sampled at 96000 Hz; the limit is 48000",
+    ):
+        check_recording(path)
+
+
+def test_a_header_that_understates_the_length_is_caught_by_decoding(tmp_path, monkeypatch):
+    """An MP3 without a Xing header is timed from its first frames: two seconds at 320 kb/s
+    followed by 90 at 32 kb/s say 11 s; only decoding tells the truth."""
+    monkeypatch.setattr(recorded, "MAX_DURATION_S", 60.0)
+    parts = []
+    for seconds, kbps in ((2, 320), (90, 32)):
+        source = f"sine=f=220:sample_rate=48000:d={seconds}"
+        args = ("-ac", "2", "-c:a", "libmp3lame", "-b:a", f"{kbps}k", "-write_xing", "0")
+        parts.append(make(tmp_path / f"{kbps}.mp3", source, *args, "-id3v2_version", "0"))
+    path = tmp_path / "ghep.mp3"
+    path.write_bytes(b"".join(part.read_bytes() for part in parts))
+    assert probe(path).duration_s < 60  # what the header claims
+    with pytest.raises(AudioError, match=r"ghep\.mp3: the recording lasts 0:01:32"):
         check_recording(path)
 
 

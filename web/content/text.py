@@ -58,6 +58,10 @@ def _date(text: str) -> str:
         return text
 
 
+def _comma(number: str) -> str:
+    return number.replace(".", ",")  # the Vietnamese decimal comma: 44,1
+
+
 # (pattern over the loader's message, Vietnamese wording); the first match wins.
 _LOADER = [
     (r"missing field '(\w+)'", lambda m: f"{_label(m[1])}: chưa điền."),
@@ -87,6 +91,27 @@ _LOADER = [
     (r"recording file not found: (.*)", lambda m: f"Không tìm thấy tệp bản ghi {m[1]}."),
     (r"unknown field '(\w+)'", lambda m: f"Tệp có trường lạ '{m[1]}' mà hệ thống không biết."),
     (r"YAML syntax error: (.*)", lambda m: f"Tệp YAML sai cú pháp ({m[1]})."),
+    (
+        r"nested deeper than (\d+) levels",
+        lambda m: f"Dữ liệu trong tệp lồng nhau sâu quá {m[1]} cấp.",
+    ),
+    (
+        r"aliases \(\*name\) repeat more than (\d+) values",
+        lambda m: (
+            f"Các bí danh (*tên) trong tệp lặp lại hơn {int(m[1]):_} giá trị".replace("_", ".")
+            + "; hãy viết thẳng các giá trị ra."
+        ),
+    ),
+    (
+        r"the file is (over )?([\d.]+) MB; the limit is ([\d.]+) MB",
+        lambda m: (
+            f"Tệp quá lớn ({'trên ' if m[1] else ''}{_comma(m[2])} MB; giới hạn {_comma(m[3])} MB)."
+        ),
+    ),
+    (
+        r"a key must be plain text",
+        lambda m: "Tên trường phải là chữ (không phải danh sách hay bảng).",
+    ),
     (r"no bulletin has this id", lambda m: "Không có bản tin nào mang mã này."),
 ]
 
@@ -129,8 +154,22 @@ _AUDIO = [
     ),
     (r"the recording is empty", lambda m: "bản ghi không có âm thanh (độ dài bằng 0)."),
     (
-        r"lasts (\d+:\d\d:\d\d); the limit is one hour",
-        lambda m: f"bản ghi dài {m[1]}, quá giới hạn một giờ cho một bản tin.",
+        r"lasts (\d+:\d\d:\d\d); the limit is (\d+) minutes",
+        lambda m: f"bản ghi dài {m[1]}, quá giới hạn {m[2]} phút cho một bản tin.",
+    ),
+    (
+        r"has (\d+) channels; at most (\d+)",
+        lambda m: (
+            f"bản ghi có {m[1]} kênh âm thanh; chỉ nhận bản ghi một kênh (mono) hoặc hai kênh "
+            "(stereo). Hãy xuất lại bản ghi ở dạng mono hoặc stereo."
+        ),
+    ),
+    (
+        r"sampled at (\d+) Hz; the limit is (\d+) Hz",
+        lambda m: (
+            f"tần số lấy mẫu {_khz(m[1])} kHz, vượt giới hạn {_khz(m[2])} kHz. "
+            "Hãy xuất lại bản ghi ở 44,1 kHz hoặc 48 kHz."
+        ),
     ),
     (
         r"is silent \(loudest point (-?[\d.]+|-inf) dBFS",
@@ -146,13 +185,18 @@ _AUDIO = [
 ]
 
 
-def audio_error_text(message: str) -> str:
-    """Why an upload was refused, framed for the person who sent it."""
+def _khz(hertz: str) -> str:
+    return _comma(f"{int(hertz) / 1000:g}")
+
+
+def audio_error_text(message: str, name: str = "") -> str:
+    """Why an upload was refused, framed for the person who sent it, naming the file sent."""
+    refused = f"Không nhận bản ghi “{name}”" if name else "Không nhận bản ghi"
     for pattern, say in _AUDIO:
         match = re.search(pattern, message)
         if match:
-            return "Không nhận bản ghi: " + say(match)
-    return f"Không nhận bản ghi: {message}"
+            return f"{refused}: {say(match)}"
+    return f"{refused}: {message}"
 
 
 def fmt_seconds(seconds: float | None) -> str:

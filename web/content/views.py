@@ -29,7 +29,7 @@ from broadcaster.errors import AudioError, LibraryError, Refused, ToolMissing
 from broadcaster.library import editing
 from broadcaster.library.bulletins import MAX_BODY_CHARS
 from broadcaster.normalize import normalize
-from web import refusals
+from web import limits, refusals
 from web.content import jobs as content_jobs
 from web.content import state as states
 from web.content import text
@@ -40,6 +40,7 @@ from web.permissions import requires
 bp = Blueprint("content", __name__, url_prefix="/content")
 
 SHA12 = re.compile(r"^[0-9a-f]{12}$")
+MAX_PREVIEW_BYTES = 128 * 1024  # the longest body allowed, every letter escaped as \uXXXX
 
 
 @bp.record_once
@@ -154,7 +155,10 @@ def save(bulletin_id: str):
 @requires("content.edit")
 def preview():
     """The spoken form of a draft body, for the live preview (JSON in, JSON out)."""
-    payload = request.get_json(silent=True)
+    try:
+        payload = limits.json_body(MAX_PREVIEW_BYTES)
+    except limits.JsonRefused as refused:
+        return {"error": refused.message}, refused.status
     body = payload.get("body") if isinstance(payload, dict) else None
     if not isinstance(body, str):
         return {"error": "Thiếu nội dung cần xem trước."}, 400
@@ -286,7 +290,8 @@ def upload(bulletin_id: str):
         editing.store_recording(library_dir, bulletin_id, staged, ext)
     except (AudioError, ToolMissing) as exc:
         editing.discard_staging(staged)
-        return bulletin_page(bulletin_id, status=422, errors=[text.audio_error_text(str(exc))])
+        message = text.audio_error_text(str(exc), name=sent.filename[-100:])
+        return bulletin_page(bulletin_id, status=422, errors=[message])
     except LibraryError as exc:
         editing.discard_staging(staged)
         lines = text.problem_lines(exc.problems)

@@ -29,6 +29,7 @@ from flask import (
     send_file,
     url_for,
 )
+from sqlalchemy.exc import OperationalError
 
 from broadcaster import accounts
 from broadcaster.airlog import Source
@@ -47,7 +48,8 @@ from broadcaster.playlists.sessions import (
     session_heading,
 )
 from broadcaster.reports.coverage import OUTCOME_LABELS, SOURCE_LABELS
-from web import refusals
+from web import errors as web_errors
+from web import headers, refusals
 from web.context import now, runtime
 from web.permissions import can_use_station
 from web.station import day as days
@@ -260,6 +262,8 @@ def download(station_id: str, day: str, name: str):
     )
     if mimetype.startswith("text/"):
         response.mimetype = mimetype  # with charset=utf-8 added by the response class
+    if inside == SCHEDULE_HTML:
+        response.headers["Content-Security-Policy"] = headers.CSP_DOCUMENT  # its own <style>
     response.cache_control.no_cache = True
     return response
 
@@ -292,6 +296,14 @@ def confirm(station_id: str, day: str, position: int):
             errors={position: refusals.text(refused, loaded.zone)},
             forms={position: form},
         )
+    except OperationalError as error:
+        if not web_errors.is_locked(error):
+            raise
+        # The day's page still reads (WAL); give the operator's entry back at its item.
+        log.warning("database locked: confirmation of %s #%d not recorded", station.id, position)
+        busy = {position: web_errors.BUSY}
+        page, _ = _page(station, the_day, errors=busy, forms={position: form})
+        return web_errors.busy_response(page)
     entry = recorded.entry
     what = "đính chính" if entry.corrects else "ghi nhận"
     flash(

@@ -1,0 +1,30 @@
+// The operator's day page: keep the untouched "time aired" fields at the present time.
+// "Now" in the fields is the time the page was loaded; an operator often opens the page
+// before the session and confirms after it. Count from the server's clock (in the
+// stations' zone, given on .station-page), not from the phone's.
+(function () {
+  "use strict";
+
+  document.addEventListener("DOMContentLoaded", function () {
+    var page = document.querySelector(".station-page[data-server-now]");
+    if (!page) return;
+    var serverNow = Number(page.getAttribute("data-server-now"));
+    var offset = Number(page.getAttribute("data-zone-offset"));
+    var loaded = Date.now();
+
+    function pad(n) { return (n < 10 ? "0" : "") + n; }
+    function present() {
+      var t = new Date(serverNow + (Date.now() - loaded) + offset);
+      return t.getUTCFullYear() + "-" + pad(t.getUTCMonth() + 1) + "-" + pad(t.getUTCDate()) +
+        "T" + pad(t.getUTCHours()) + ":" + pad(t.getUTCMinutes());
+    }
+    function refresh() {
+      document.querySelectorAll("input[data-now]").forEach(function (input) { input.value = present(); });
+    }
+
+    document.addEventListener("input", function (event) { event.target.removeAttribute("data-now"); });
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(); });
+    document.addEventListener("submit", refresh, true);
+    setInterval(refresh, 30000);
+  });
+})();
