@@ -9,8 +9,8 @@ library rendered with the offline voice and approved (the CLI, once); then
 separate process as a user runs them, timed with their peak memory:
 
 1. the baseline: day 1, nothing stored;
-2. day N: the same day, not yet planned, after N days of stored plans and airing
-   entries (built directly in the database from the baseline's plan, shifted back
+2. day N: the same day, not yet planned, today planned, after N days of stored
+   plans and airing entries (built directly in the database from the baseline's plan, shifted back
    day by day: one ``aired`` entry per planned item), with a week-old day's
    folders for ``playlists`` to prune, as every daily run does.
 
@@ -170,8 +170,10 @@ def main() -> None:
         f"{size_mb:.0f} MB) in {time.perf_counter() - started:.0f} s",
         flush=True,
     )
-    # As on any later day: the day is not planned yet, and last week's folders are
-    # there for `playlists` to prune (one day's, as each daily run removes one).
+    # As on any later day: today is planned (which folded the closed days, one a day
+    # in real life), the day is not, and last week's folders are there for
+    # `playlists` to prune (one day's, as each daily run removes one).
+    run(env, "plan", "--date", (day - dt.timedelta(days=1)).isoformat(), "--by", "bench")
     playlists = data / "playlists"
     stale = playlists / (day - dt.timedelta(days=options.history_days)).isoformat()
     subprocess.run(["cp", "-al", str(playlists / day.isoformat()), str(stale)], check=True)

@@ -12,6 +12,7 @@ import datetime as dt
 import gc
 import sys
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import click
@@ -250,13 +251,16 @@ def playlists(lazy: LazyRuntime, day: dt.datetime | None, zips: bool) -> None:
     """
     runtime = lazy.get()
     chosen = day.date() if day else runtime.clock.today()
-    folders = airplan.publish_playlists(runtime, chosen, zips=zips)
-    root = airplan.playlists_dir(runtime) / chosen.isoformat()
-    click.echo(f"{len(folders)} station playlists for {chosen} in {root}")
-    today = runtime.clock.today()
     keep = runtime.settings.playlists.keep_days
-    # Counted back from today, or from the day just written if that is older.
-    removed = prune_days(airplan.playlists_dir(runtime), min(today, chosen), keep)
+    out_root = airplan.playlists_dir(runtime)
+    # Removing a week-old day (thousands of folders) is disk work: it runs beside the
+    # writing instead of after it. Counted back from today, or from the day just
+    # written if that is older, so that day is never among those removed.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        pruning = pool.submit(prune_days, out_root, min(runtime.clock.today(), chosen), keep)
+        folders = airplan.publish_playlists(runtime, chosen, zips=zips)
+        removed = pruning.result()
+    click.echo(f"{len(folders)} station playlists for {chosen} in {out_root / chosen.isoformat()}")
     if removed:
         click.echo(
             f"removed {len(removed)} day folders older than {keep} days: {', '.join(removed)}"
