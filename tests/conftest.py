@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import shifted_clock  # tests/ is on sys.path: conftest.py sits there
 from click.testing import CliRunner
+from pg import database_url, postgresql_cluster, postgresql_url  # noqa: F401 (fixtures)
 
 from broadcaster.cli import cli
 from broadcaster.config import Settings, load_settings

@@ -6,10 +6,19 @@ belongs to one station (issued and revoked in the admin area, see
 
 - ``GET  /api/v1/stations/<id>/playlist?date=YYYY-MM-DD``: the planned items;
 - ``GET  /api/v1/stations/<id>/files/<name>``: one item's approved MP3;
+- ``GET  /api/v1/stations/<id>/alerts``: the emergency alerts to air now (approved,
+  not withdrawn, raised in the last day, naming the station or everyone), each with
+  its audio URL and sha256; cheap enough to poll every few seconds, and with
+  ``If-None-Match`` answered 304 while nothing changed;
+- ``GET  /api/v1/stations/<id>/alerts/<n>/audio``: an active alert's approved MP3;
 - ``POST /api/v1/stations/<id>/airings``: an airing entry (201), or the entry an
   identical earlier request made (200), so a platform may retry without fear; a
   different claim about an item already recorded must name the entry it
   ``corrects`` (409 otherwise). The rule is the panel's (:mod:`broadcaster.airlog.confirm`).
+  An alert aired the moment the device learnt of it is reported with the alert's
+  ``scheduled_at`` (its raise time, as the alerts endpoint gives it) and ``bulletin_id``,
+  as the producing station's daemon logs it; its place at the head of the next slot
+  is an ordinary playlist item, reported like any other.
 
 Errors are JSON ``{"error": "...", "field": "..."}``: 400 for a bad field (named) or
 JSON nested too deep, 401 without a valid token, 403 for another station's token, 404
@@ -20,14 +29,18 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
+import json
 from collections.abc import Callable
 from typing import Any
 
-from flask import Blueprint, g, jsonify, request, send_file, url_for
+from flask import Blueprint, current_app, g, jsonify, request, send_file, url_for
 
+from broadcaster import alerts
 from broadcaster.accounts import tokens
 from broadcaster.airlog import Source
 from broadcaster.airlog.confirm import Claim, confirm
+from broadcaster.airplan import alerts as alert_plan
 from broadcaster.errors import Refused
 from web import limits, refusals
 from web.context import csrf, now, runtime
@@ -159,6 +172,58 @@ def audio(station_id: str, name: str):
     return response
 
 
+@bp.get("/stations/<station_id>/alerts")
+@station_token
+def station_alerts(station_id: str):
+    """The alerts to air now; the ETag is the body's hash, so a poll that finds nothing
+    new costs two indexed reads and an empty 304."""
+    station = _station(station_id)
+    zone = runtime().settings.zone  # not the schedule again: its freshness check costs
+    since = now() - alert_plan.ALERT_REACH
+    found = alerts.on_air_for(runtime().engine, station.id, since)
+    body = {
+        "station_id": station.id,
+        "alerts": [
+            {
+                "id": alert.id,
+                "title": alert.title,
+                "bulletin_id": alert.bulletin_id,
+                "raised_at": _iso(alert.raised_at, zone),
+                "scheduled_at": _iso(alert.raised_at, zone),  # what an airing report names
+                "duration_s": alert.duration_s,
+                "sha256": alert.render_sha256,
+                "url": url_for(
+                    ".alert_audio", station_id=station.id, alert_id=alert.id, _external=True
+                ),
+            }
+            for alert in found
+        ],
+    }
+    payload = json.dumps(body, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    response = current_app.response_class(payload, mimetype="application/json")
+    response.set_etag(hashlib.sha256(payload.encode()).hexdigest()[:32])
+    response.cache_control.no_cache = True  # always ask again, with If-None-Match
+    response.cache_control.private = True
+    return response.make_conditional(request)
+
+
+@bp.get("/stations/<station_id>/alerts/<int:alert_id>/audio")
+@station_token
+def alert_audio(station_id: str, alert_id: int):
+    """An active alert's audio for this station, only while it hashes to the approved sha256."""
+    station = _station(station_id)
+    since = now() - alert_plan.ALERT_REACH
+    found = [a for a in alerts.on_air_for(runtime().engine, station.id, since) if a.id == alert_id]
+    path = days.approved_audio(found[0]) if found else None
+    if path is None:
+        raise ApiError(404, f"Không có thông báo khẩn cấp số {alert_id} cho đài này.")
+    response = send_file(path, mimetype="audio/mpeg", conditional=True, max_age=86400)
+    response.cache_control.public = False
+    response.cache_control.private = True
+    response.headers["X-Content-SHA256"] = found[0].render_sha256
+    return response
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -265,6 +330,7 @@ def _planned_item(station, body: dict, scheduled: dt.datetime, zone: dt.tzinfo):
         raise _bad("position", "cần một số nguyên.")
     loaded = days.load_day(station, scheduled.astimezone(zone).date())
     near = [i for i in loaded.items if abs(i.starts_at - scheduled) <= MATCH_WITHIN]
+    near = near or _aired_at_once(station.id, scheduled, zone)
     if not near:
         raise _bad(
             "scheduled_at",
@@ -276,3 +342,15 @@ def _planned_item(station, body: dict, scheduled: dt.datetime, zone: dt.tzinfo):
             if not near:
                 raise _bad(name, f"không khớp với bản tin phát lúc {_iso(scheduled, zone)}.")
     return near[0]
+
+
+def _aired_at_once(station_id: str, scheduled: dt.datetime, zone: dt.tzinfo) -> list:
+    """The alerts for the station raised at ``scheduled``, as items aired at once."""
+    raised = alerts.alerts_raised(
+        runtime().engine, scheduled - MATCH_WITHIN, scheduled + MATCH_WITHIN
+    )
+    return [
+        alert_plan.aired_at_once(alert, station_id, zone)
+        for alert in raised
+        if alert.concerns(station_id)
+    ]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Blueprint, render_template, request
 
-from broadcaster import audit
+from broadcaster import accounts, audit
 from web.content import text
 from web.context import runtime
 from web.permissions import requires
@@ -20,7 +20,7 @@ def _helpers() -> dict:
     zone = runtime().settings.zone
     return {
         "fmt_time": lambda moment: text.fmt_time(moment, zone),
-        "action_label": lambda action: text.ACTION_LABELS.get(action, action),
+        "action_label": text.action_label,
     }
 
 
@@ -29,4 +29,5 @@ def _helpers() -> dict:
 def trail():
     target = request.args.get("target", "").strip() or None
     entries = audit.recent(runtime().engine, limit=300, target=target)
-    return render_template("audit/trail.html", entries=entries, target=target)
+    names = {u.username: u.full_name for u in accounts.list_users(runtime().engine)}
+    return render_template("audit/trail.html", entries=entries, target=target, names=names)

@@ -25,6 +25,7 @@ ROLE_ACTIONS: dict[Role, frozenset[str]] = {
             "schedule.view",
             "schedule.plan",
             "alert.raise",
+            "alert.withdraw",
             "station.view_any",
             "logs.view",
             "audit.view",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Mapping
 
+from broadcaster.airlog import Outcome
 from broadcaster.errors import Refused
 from broadcaster.reports.coverage import OUTCOME_LABELS
 
@@ -26,8 +27,14 @@ CONFLICTS = frozenset(
         "alert-not-approved",
         "alert-no-audio",
         "alert-not-valid",
+        "alert-already-withdrawn",
     }
 )
+
+
+def _said(outcome: Outcome) -> str:
+    """An outcome quoted as the operator's button and the badges name it."""
+    return f"“{OUTCOME_LABELS[outcome]}”"
 
 
 def _when(moment: dt.datetime, zone: dt.tzinfo) -> str:
@@ -37,7 +44,10 @@ def _when(moment: dt.datetime, zone: dt.tzinfo) -> str:
 Params = Mapping[str, object]
 _TEXTS: dict[str, Callable[[Params, dt.tzinfo], str]] = {
     # -- airings
-    "outcome-unknown": lambda p, z: "Hãy chọn kết quả: đã phát hay không phát được.",
+    "outcome-unknown": lambda p, z: (
+        f"Hãy chọn kết quả: {_said(Outcome.AIRED)}, {_said(Outcome.MISSED)} hay "
+        f"{_said(Outcome.FAILED)}."
+    ),
     "corrects-invalid": lambda p, z: "Mục cần đính chính không hợp lệ.",
     "start-invalid": lambda p, z: "Giờ phát không hợp lệ; hãy chọn lại ngày và giờ.",
     "closed": lambda p, z: (
@@ -46,12 +56,12 @@ _TEXTS: dict[str, Callable[[Params, dt.tzinfo], str]] = {
     ),
     "missed-too-early": lambda p, z: (
         f"Chưa đến giờ phát của bản tin này ({_when(p['scheduled_at'], z)}): chỉ ghi "
-        "“không phát” sau giờ phát."
+        f"{_said(Outcome.MISSED)} sau giờ phát."
     ),
     "missed-with-times": lambda p, z: "Bản tin không phát thì không có giờ phát.",
     "before-slot": lambda p, z: (
         f"Buổi phát của bản tin này bắt đầu lúc {_when(p['slot_start'], z)}: chưa thể ghi "
-        "“đã phát” hay “có phát nhưng bị lỗi”."
+        f"{_said(Outcome.AIRED)} hay {_said(Outcome.FAILED)}."
     ),
     "start-before-slot": lambda p, z: (
         f"Giờ phát {_when(p['started_at'], z)} sớm hơn buổi phát của bản tin "
@@ -78,12 +88,12 @@ _TEXTS: dict[str, Callable[[Params, dt.tzinfo], str]] = {
     "correction-reason-required": lambda p, z: "Hãy ghi lý do đính chính.",
     "reason-too-long": lambda p, z: f"Lý do dài quá {p['limit']} ký tự.",
     "already-recorded": lambda p, z: (
-        f"Bản tin này đã được ghi nhận (mục nhật ký {p['entry']}: "
-        f"{OUTCOME_LABELS[p['outcome']].lower()}). Nếu chưa đúng, hãy bấm “Đính chính” ở mục đó."
+        f"Bản tin này đã được ghi nhận ({_said(p['outcome'])}, mã nhật ký {p['entry']}). "
+        "Nếu chưa đúng, hãy bấm “Đính chính mục này” trong nhật ký của bản tin."
     ),
     "correction-unknown": lambda p, z: "Mục cần đính chính không thuộc bản tin này.",
     "correction-stale": lambda p, z: (
-        f"Mục nhật ký {p['entry']} đã được đính chính bởi mục {p['by']}; "
+        f"Mục có mã nhật ký {p['entry']} đã được đính chính bởi mục có mã {p['by']}; "
         "hãy đính chính mục mới nhất."
     ),
     # -- planning
@@ -126,6 +136,14 @@ _TEXTS: dict[str, Callable[[Params, dt.tzinfo], str]] = {
         "Bản tin này không còn (hoặc chưa) có hiệu lực hôm nay: không thể phát."
     ),
     "alert-unknown-station": lambda p, z: f"Không có đài: {', '.join(map(str, p['stations']))}.",
+    "alert-unknown": lambda p, z: f"Không có thông báo khẩn cấp số {p['alert_id']}.",
+    "alert-already-withdrawn": lambda p, z: (
+        f"Thông báo khẩn cấp số {p['alert_id']} đã được thu hồi lúc {_when(p['withdrawn_at'], z)}."
+    ),
+    "alert-withdraw-reason": lambda p, z: "Hãy ghi lý do thu hồi thông báo.",
+    "alert-withdraw-reason-long": lambda p, z: (
+        f"Lý do thu hồi dài quá {p['limit']} ký tự: hãy viết ngắn lại."
+    ),
 }
 
 

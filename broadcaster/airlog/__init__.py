@@ -14,7 +14,7 @@ from dataclasses import dataclass, fields
 
 from sqlalchemy import Connection, Engine, select
 
-from broadcaster.db import airings
+from broadcaster.db import airings, lock_item
 
 # An item that starts within this long after its time is on time. Chained items
 # drift by the player's start-up (a few tenths of a second each), which is not
@@ -69,12 +69,14 @@ def record_unless(
     already says it; returns (entry id, True when newly written). ``same`` may raise.
 
     Reading the log and appending are one write transaction (BEGIN IMMEDIATE on
-    SQLite), so two processes confirming one item at the same instant cannot both
-    append: the second waits, then sees the first's entry.
+    SQLite, the item's advisory lock on PostgreSQL: :func:`broadcaster.db.lock_item`),
+    so two processes confirming one item at the same instant cannot both append: the
+    second waits, then sees the first's entry.
     """
     with engine.connect() as connection:
         if engine.dialect.name == "sqlite":
             connection.exec_driver_sql("BEGIN IMMEDIATE")
+        lock_item(connection, airing.station_id, airing.scheduled_at)
         existing = same(_logged(connection, airing.station_id, airing.scheduled_at))
         if existing is not None:
             return existing.id, False  # nothing written: closing rolls back

@@ -15,6 +15,9 @@ when it is computed, so re-planning a day places the same alerts the same way:
 :func:`place_alerts` is the hook :func:`broadcaster.airplan.plan_range` calls
 after the planner, and :func:`update_stored_plan` does the same to a plan
 already stored. Both are idempotent: alert items are taken out and put back.
+A withdrawn alert is put back only in slots that started before its withdrawal
+(what aired stays in the plan the log points to); that too depends on records,
+not on the clock.
 """
 
 from __future__ import annotations
@@ -214,14 +217,25 @@ def placements_on(
     zone = network.zone
     start = dt.datetime.combine(day, dt.time.min, zone)
     end = dt.datetime.combine(day + dt.timedelta(days=1), dt.time.min, zone)
-    raised = alerts_raised(engine, start - ALERT_REACH, end, standing_only=True)
+    raised = alerts_raised(
+        engine, start - ALERT_REACH, end, standing_only=True, keep_withdrawn=True
+    )
     if not raised:
         return [], {}
     first = min(a.raised_at.astimezone(zone).date() for a in raised)
     days = [first + dt.timedelta(days=i) for i in range((day - first).days + 2)]
     slots = slot_times(network, campaigns, days)
-    placements = [p for alert in raised for p in targets(alert, network, slots)]
+    placements = [
+        p for alert in raised for p in targets(alert, network, slots) if _aired_before(alert, p)
+    ]
     return placements, {alert.id: alert for alert in raised}
+
+
+def _aired_before(alert: Alert, placement: Placement) -> bool:
+    """A standing alert's placement, or a withdrawn one's in a slot started before then."""
+    if alert.withdrawn_at is None:
+        return True
+    return placement.slot is not None and placement.slot.start <= alert.withdrawn_at
 
 
 def place_alerts(
@@ -263,3 +277,27 @@ def update_stored_plan(
 
 def _rows(items: Iterable[StoredItem]) -> list[tuple]:
     return sorted((i.station_id, i.position, i.starts_at, i.bulletin_id, i.reason) for i in items)
+
+
+def aired_at_once(alert: Alert, station_id: str, zone: dt.tzinfo) -> StoredItem:
+    """What an alert a station aired the moment it learnt of it stands for in the log.
+
+    The producing station's daemon logs such an airing with the raise time as the
+    scheduled time; a loudspeaker that reports one through the API does the same.
+    """
+    raised = alert.raised_at.astimezone(zone)
+    return StoredItem(
+        day=raised.date(),
+        station_id=station_id,
+        slot_start=raised,
+        position=0,
+        starts_at=raised,
+        bulletin_id=alert.bulletin_id,
+        render_sha256=alert.render_sha256,
+        file=alert.file,
+        duration_s=alert.duration_s,
+        priority=KHAN_CAP,
+        reason=f"emergency alert #{alert.id} (khan_cap): aired at once",
+        title=alert.title,
+        form=alert.form,
+    )

@@ -7,7 +7,8 @@ last one it saw, plays them at once and logs the airing like any other, with
 the alert's raise time as the scheduled time.
 
 An alert is a decision someone took and the evidence of when: it is never
-edited. Its tables, ``alerts`` and ``alert_stations``, are in
+edited; withdrawing one (:mod:`broadcaster.alerts.withdrawing`) adds a row to
+``alert_withdrawals`` beside it. Its tables, ``alerts`` and ``alert_stations``, are in
 :mod:`broadcaster.db.schema` with every other, so ``db.connect`` creates them on
 new and older databases alike.
 """
@@ -18,10 +19,11 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, exists, or_, select
+from sqlalchemy import Connection, Engine, exists, or_, select
 
 from broadcaster import approval
 from broadcaster.db import alert_stations, alerts
+from broadcaster.db.schema import alert_withdrawals
 from broadcaster.errors import Refused
 
 
@@ -37,6 +39,7 @@ class Alert:
     raised_by: str
     raised_at: dt.datetime
     form: int | None = None
+    withdrawn_at: dt.datetime | None = None  # taken off the air then; None: standing
 
     def concerns(self, station_id: str) -> bool:
         return self.station_ids is None or station_id in self.station_ids
@@ -65,14 +68,7 @@ def record_alert(
     if duration_s <= 0:
         raise ValueError(f"alert audio must last more than 0 s, not {duration_s}")  # a bug
     with engine.begin() as connection:
-        decision = connection.execute(select(approval.standing_verdict(render_sha256))).scalar()
-        if decision != approval.Verdict.APPROVED:
-            state = "was rejected" if decision else "has not been approved"
-            raise Refused(
-                "alert-not-approved",
-                f"render {render_sha256[:12]} of {bulletin_id} {state}",
-                rejected=decision is not None,
-            )
+        check_approved(connection, render_sha256, bulletin_id)
         alert_id = connection.execute(
             alerts.insert().values(
                 bulletin_id=bulletin_id,
@@ -94,13 +90,35 @@ def record_alert(
     return alert_id
 
 
+def check_approved(connection: Connection, render_sha256: str, bulletin_id: str) -> None:
+    """Refused unless the audio's standing decision is an approval."""
+    decision = connection.execute(select(approval.standing_verdict(render_sha256))).scalar()
+    if decision != approval.Verdict.APPROVED:
+        state = "was rejected" if decision else "has not been approved"
+        raise Refused(
+            "alert-not-approved",
+            f"render {render_sha256[:12]} of {bulletin_id} {state}",
+            rejected=decision is not None,
+        )
+
+
 def pending_alerts(engine: Engine, station_id: str, after_id: int = 0) -> list[Alert]:
-    """Alerts for ``station_id`` newer than ``after_id`` whose audio still stands approved,
-    oldest first."""
+    """Alerts for ``station_id`` newer than ``after_id`` whose audio still stands approved
+    and that nobody withdrew, oldest first."""
+    return _read(engine, alerts.c.id > after_id, naming(station_id), _standing(), _not_withdrawn())
+
+
+def naming(station_id: str):
+    """SQL: the alert is for every station, or names ``station_id``."""
     mine = exists().where(
         alert_stations.c.alert_id == alerts.c.id, alert_stations.c.station_id == station_id
     )
-    return _read(engine, alerts.c.id > after_id, or_(alerts.c.all_stations, mine), _standing())
+    return or_(alerts.c.all_stations, mine)
+
+
+def alert_by_id(engine: Engine, alert_id: int) -> Alert | None:
+    found = _read(engine, alerts.c.id == alert_id)
+    return found[0] if found else None
 
 
 def alerts_raised(
@@ -109,14 +127,18 @@ def alerts_raised(
     until: dt.datetime | None = None,
     *,
     standing_only: bool = False,
+    keep_withdrawn: bool = False,
 ) -> list[Alert]:
     """Every alert raised in [since, until), oldest first; with ``standing_only``, only
-    those whose audio is still approved (a rejection withdraws an alert from the air)."""
+    those whose audio is still approved (a rejection withdraws an alert from the air)
+    and, unless ``keep_withdrawn``, that nobody withdrew."""
     conditions = [alerts.c.raised_at >= since]
     if until is not None:
         conditions.append(alerts.c.raised_at < until)
     if standing_only:
         conditions.append(_standing())
+        if not keep_withdrawn:
+            conditions.append(_not_withdrawn())
     return _read(engine, *conditions)
 
 
@@ -125,8 +147,19 @@ def _standing():
     return approval.standing_verdict(alerts.c.render_sha256) == approval.Verdict.APPROVED.value
 
 
+def _not_withdrawn():
+    """SQL: nobody withdrew the alert."""
+    withdrawn = exists().where(alert_withdrawals.c.alert_id == alerts.c.id)
+    return ~withdrawn.correlate_except(alert_withdrawals)
+
+
 def _read(engine: Engine, *conditions) -> list[Alert]:
-    query = select(alerts).where(*conditions).order_by(alerts.c.id)
+    query = (
+        select(alerts, alert_withdrawals.c.withdrawn_at)
+        .select_from(alerts.outerjoin(alert_withdrawals))
+        .where(*conditions)
+        .order_by(alerts.c.id)
+    )
     with engine.connect() as connection:
         rows = connection.execute(query).mappings().all()
         named = connection.execute(
@@ -144,6 +177,38 @@ def _read(engine: Engine, *conditions) -> list[Alert]:
             duration_s=row["duration_s"],
             title=row["title"],
             station_ids=None if row["all_stations"] else tuple(sorted(stations[row["id"]])),
+            raised_by=row["raised_by"],
+            raised_at=row["raised_at"],
+            form=row["form"],
+            withdrawn_at=row["withdrawn_at"],
+        )
+        for row in rows
+    ]
+
+
+def on_air_for(engine: Engine, station_id: str, since: dt.datetime) -> list[Alert]:
+    """What a loudspeaker polling every few seconds asks: alerts raised since ``since``
+    for ``station_id``, approved and not withdrawn, oldest first, in one query.
+
+    ``station_ids`` of each says only whether it is for everyone (None) or names
+    this station; the other stations it names are not read.
+    """
+    query = (
+        select(alerts)
+        .where(alerts.c.raised_at >= since, naming(station_id), _standing(), _not_withdrawn())
+        .order_by(alerts.c.id)
+    )
+    with engine.connect() as connection:
+        rows = connection.execute(query).mappings().all()
+    return [
+        Alert(
+            id=row["id"],
+            bulletin_id=row["bulletin_id"],
+            render_sha256=row["render_sha256"],
+            file=row["file"],
+            duration_s=row["duration_s"],
+            title=row["title"],
+            station_ids=None if row["all_stations"] else (station_id,),
             raised_by=row["raised_by"],
             raised_at=row["raised_at"],
             form=row["form"],

@@ -19,7 +19,7 @@ from broadcaster import audit
 from broadcaster.airplan import alerts as alert_plan
 from broadcaster.airplan import service as airplan
 from broadcaster.airplan.store import load_plan
-from broadcaster.alerts import Alert, alerts_raised, record_alert
+from broadcaster.alerts import Alert, alerts_raised, check_approved, record_alert
 from broadcaster.errors import BroadcasterError, Refused
 from broadcaster.library.bulletins import Bulletin, Kind
 from broadcaster.render.manifest import RenderRecord
@@ -37,28 +37,49 @@ class Raised:
     publish_error: BroadcasterError | None = None  # recorded, but not yet in a playlist
 
 
+@dataclass(frozen=True)
+class Preview:
+    """What confirming would do: who airs the alert, and when."""
+
+    bulletin: Bulletin
+    record: RenderRecord
+    producer_now: bool  # the producing station airs it at once
+    targets: tuple[alert_plan.Placement, ...]  # each commune's next slot, if any
+    stored: dict[dt.date, bool]  # day -> has a stored plan (today's is made if not)
+
+
+def preview_alert(runtime: Runtime, bulletin_id: str, *, stations: Sequence[str] | None) -> Preview:
+    """The confirmation step: every refusal ``raise_alert`` would give, and where it would go."""
+    now = runtime.clock.now()
+    schedule, chosen, bulletin, record = _checked(runtime, bulletin_id, stations, now)
+    with runtime.engine.connect() as connection:
+        check_approved(connection, record.sha256, bulletin_id)
+    draft = Alert(
+        0,
+        bulletin_id,
+        record.sha256,
+        record.file,
+        record.duration_s,
+        bulletin.title,
+        None if chosen is None else tuple(chosen),
+        "",
+        now,
+    )
+    zone = schedule.network.zone
+    today = now.astimezone(zone).date()
+    days = [today, today + dt.timedelta(days=1)]
+    slots = alert_plan.slot_times(schedule.network, schedule.campaigns, days)
+    targets = tuple(alert_plan.targets(draft, schedule.network, slots))
+    stored = {day: day == today or bool(load_plan(runtime.engine, day, zone)) for day in days}
+    return Preview(bulletin, record, draft.concerns(schedule.network.producer.id), targets, stored)
+
+
 def raise_alert(
     runtime: Runtime, bulletin_id: str, *, stations: Sequence[str] | None, by: str
 ) -> Raised:
     """Record an alert for ``stations`` (None: all) and place it; Refused when the rule says no."""
     now = runtime.clock.now()
-    schedule = runtime.schedule()
-    chosen = None if stations is None else list(dict.fromkeys(stations))
-    if chosen is not None:
-        unknown = [s for s in chosen if schedule.station(s) is None]
-        if unknown:
-            raise Refused(
-                "alert-unknown-station",
-                f"no station {', '.join(unknown)} in the schedule",
-                field="stations",
-                stations=unknown,
-            )
-        if not chosen:
-            raise Refused("alert-no-station", "an alert needs a station, or all", field="stations")
-    bulletin = _bulletin(runtime, bulletin_id, today=now.date())
-    record = runtime.renders().get(bulletin_id)
-    if record is None:
-        raise Refused("alert-no-audio", f"{bulletin_id} has no audio: render and approve it")
+    schedule, chosen, bulletin, record = _checked(runtime, bulletin_id, stations, now)
     alert_id = record_alert(
         runtime.engine,
         bulletin_id=bulletin_id,
@@ -76,6 +97,29 @@ def raise_alert(
     detail = f"#{alert_id} khẩn cấp, âm thanh {record.sha256[:12]}: {where}"
     audit.log(runtime.engine, audit.Entry(now, by, "alert", bulletin_id, detail))
     return _into_playlists(runtime, schedule, alert, bulletin, record, now=now)
+
+
+def _checked(
+    runtime: Runtime, bulletin_id: str, stations: Sequence[str] | None, now: dt.datetime
+) -> tuple[Schedule, list[str] | None, Bulletin, RenderRecord]:
+    schedule = runtime.schedule()
+    chosen = None if stations is None else list(dict.fromkeys(stations))
+    if chosen is not None:
+        unknown = [s for s in chosen if schedule.station(s) is None]
+        if unknown:
+            raise Refused(
+                "alert-unknown-station",
+                f"no station {', '.join(unknown)} in the schedule",
+                field="stations",
+                stations=unknown,
+            )
+        if not chosen:
+            raise Refused("alert-no-station", "an alert needs a station, or all", field="stations")
+    bulletin = _bulletin(runtime, bulletin_id, today=now.date())
+    record = runtime.renders().get(bulletin_id)
+    if record is None:
+        raise Refused("alert-no-audio", f"{bulletin_id} has no audio: render and approve it")
+    return schedule, chosen, bulletin, record
 
 
 def where_label(alert: Alert, names: dict[str, str]) -> str:

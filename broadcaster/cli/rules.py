@@ -17,6 +17,7 @@ from broadcaster.airlog import Outcome, Source
 from broadcaster.airlog.confirm import Claim, confirm, said
 from broadcaster.airplan.store import load_plan
 from broadcaster.alerts.raising import raise_alert
+from broadcaster.alerts.withdrawing import withdraw_alert
 from broadcaster.approval.review import current_keys, review
 from broadcaster.cli.support import LazyRuntime, UserError, operating_user, pass_runtime
 from broadcaster.errors import Refused
@@ -91,15 +92,34 @@ def approval_batch(runtime: Runtime) -> list[str]:
 
 
 @click.command()
-@click.argument("bulletin_id")
+@click.argument("bulletin_id", required=False)
 @click.option("--station", "stations", multiple=True, metavar="ID", help="A station to alert.")
 @click.option("--all", "everywhere", is_flag=True, help="Alert every station.")
+@click.option("--withdraw", type=int, metavar="ALERT", help="Withdraw alert number ALERT instead.")
+@click.option("--reason", default="", help="Why the alert is withdrawn (with --withdraw).")
 @click.option("--by", default=operating_user, help="Who orders it (default: your login name).")
 @pass_runtime
 def alert(
-    lazy: LazyRuntime, bulletin_id: str, stations: Sequence[str], everywhere: bool, by: str
+    lazy: LazyRuntime,
+    bulletin_id: str | None,
+    stations: Sequence[str],
+    everywhere: bool,
+    withdraw: int | None,
+    reason: str,
+    by: str,
 ) -> None:
-    """Raise an emergency alert: BULLETIN_ID's approved audio, aired at once."""
+    """Raise an emergency alert: BULLETIN_ID's approved audio, aired at once.
+
+    With --withdraw ALERT --reason TEXT, take an alert off the air wherever it has
+    not aired yet (the panel's rule and answers).
+    """
+    if withdraw is not None:
+        if bulletin_id or stations or everywhere:
+            raise UserError("--withdraw takes an alert number and --reason only")
+        _withdraw(lazy.get(), withdraw, reason=reason, by=by)
+        return
+    if not bulletin_id:
+        raise UserError("name the bulletin to alert, or use --withdraw ALERT")
     if everywhere == bool(stations):
         raise UserError("name stations with --station, or use --all")
     raised = raise_alert(
@@ -112,6 +132,16 @@ def alert(
         click.echo(f"  first in the next slot of each commune: {', '.join(placed)}")
     if raised.publish_error:
         raise UserError(f"recorded, but the playlists were not written: {raised.publish_error}")
+
+
+def _withdraw(runtime: Runtime, alert_id: int, *, reason: str, by: str) -> None:
+    done = withdraw_alert(runtime, alert_id, by=by, reason=reason)
+    click.echo(f"alert #{alert_id} withdrawn: {done.alert.bulletin_id}")
+    if done.republished:
+        listed = ", ".join(str(day) for day in done.republished)
+        click.echo(f"  taken out of the plans of {listed} where it had not aired yet")
+    if done.publish_error:
+        raise UserError(f"recorded, but the playlists were not written: {done.publish_error}")
 
 
 @click.command("confirm")

@@ -8,26 +8,30 @@ only the bulletin library's form count (for the totals), so any module may impor
 it without a cycle (``tests/test_imports.py`` holds the whole tree to that).
 
 The airing log is evidence that a commune informed its residents, so it is
-append-only in the database itself (triggers refuse UPDATE, DELETE and REPLACE):
-a correction is a new entry that names the one it corrects. On SQLite the same
+append-only in the database itself (triggers refuse UPDATE, DELETE and REPLACE;
+on PostgreSQL also TRUNCATE, :mod:`broadcaster.db.postgres`): a correction is a
+new entry that names the one it corrects. :func:`lock_item` keeps one standing
+entry per planned item when several processes confirm it at once. On SQLite the same
 statement that appends an entry adds it to the running totals the reports read
 (:mod:`broadcaster.db.rollup`).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
 from sqlalchemy.schema import CreateColumn
 
-from broadcaster.db import rollup
+from broadcaster.db import postgres, rollup
 from broadcaster.db.schema import (
     ROLLUP_TABLES,
     airing_quarters,
     airings,
     alert_stations,
+    alert_withdrawals,
     alerts,
     approvals,
     audit,
@@ -49,6 +53,7 @@ __all__ = [
     "airing_quarters",
     "airings",
     "alert_stations",
+    "alert_withdrawals",
     "alerts",
     "approvals",
     "audit",
@@ -57,6 +62,7 @@ __all__ = [
     "form_spans",
     "last_aired",
     "last_aired_folded",
+    "lock_item",
     "metadata",
     "plan_items",
     "playout_on_air",
@@ -92,10 +98,11 @@ def connect(url: str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
     """An engine with the schema in place, on a new or an older database (every step is
     idempotent). SQLite gets WAL (the panel reads while playout writes), foreign keys,
     and a busy timeout: a write waits up to ``busy_timeout_s`` for another process's
-    transaction (SQLite retries meanwhile) before 'database is locked'."""
+    transaction (SQLite retries meanwhile) before 'database is locked'. Every pooled
+    connection is pinged before use, so a database restart costs a reconnect, not a 500."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
+    engine = create_engine(url, pool_pre_ping=True)
     sqlite = engine.dialect.name == "sqlite"
     if sqlite:
         event.listen(engine, "connect", functools.partial(_sqlite_pragmas, busy_timeout_s))
@@ -109,7 +116,18 @@ def connect(url: str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
             for statement in _APPEND_ONLY:
                 connection.execute(text(statement))
         rollup.install(engine)
+    elif engine.dialect.name == "postgresql":
+        with engine.begin() as connection:
+            postgres.install_append_only(connection)
     return engine
+
+
+def lock_item(connection: Connection, station_id: str, scheduled_at: dt.datetime) -> None:
+    """Before reading one planned item's entries to append another: wait for any other
+    transaction doing the same. On PostgreSQL an advisory lock held until commit; on
+    SQLite nothing (the caller's BEGIN IMMEDIATE already serialises every writer)."""
+    if connection.dialect.name == "postgresql":
+        postgres.lock_item(connection, station_id, scheduled_at)
 
 
 def _add_missing_columns(engine: Engine) -> None:

@@ -184,6 +184,17 @@ alert_stations = Table(
     Column("station_id", String(100), primary_key=True),
 )
 
+# An alert taken off the air (broadcaster.alerts.withdrawing): one row per alert, never
+# edited; the alert row itself stays as it was raised.
+alert_withdrawals = Table(
+    "alert_withdrawals",
+    metadata,
+    Column("alert_id", Integer, ForeignKey("alerts.id"), primary_key=True),
+    Column("withdrawn_by", String(100), nullable=False),
+    Column("withdrawn_at", UTCDateTime, nullable=False),
+    Column("reason", Text, nullable=False),
+)
+
 # -- playout working state (broadcaster.playout.state) -------------------------------------
 
 # What was playing if the daemon died in the middle of it: written before the player

@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 from html import escape
 
-from broadcaster.playlists.formats import HEADING, HOW_TO_TICK
+from broadcaster.playlists.formats import HEADING
 from broadcaster.playlists.sessions import (
     Entry,
     Session,
@@ -24,6 +24,13 @@ from broadcaster.playlists.sessions import (
     form_label,
     priority_label,
     session_heading,
+)
+
+# The sheet's own instruction: its box is in the "Đã phát" column, not at the start of
+# the line as in the text file (formats.HOW_TO_TICK).
+HOW_TO_TICK = (
+    "Đánh dấu [x] vào ô ở cột “Đã phát” khi đã phát xong bản tin; "
+    "bản tin không phát được thì ghi rõ lý do ở cột “Ghi chú”."
 )
 
 COLUMNS = (
@@ -73,6 +80,27 @@ footer div { width: 45%; text-align: center; }
 footer .blank { height: 22mm; }
 @media screen { body { padding: 0 4mm; } }
 @media print { body { max-width: none; margin: 0; } }
+/* A phone (390 px): each item becomes a block, every cell named, nothing overlaps. */
+@media screen and (max-width: 640px) {
+  body { font-size: 16px; margin: 3mm auto; padding: 0 3mm; }
+  h1 { font-size: 18px; }
+  table, tbody, tfoot, tr, td { display: block; width: auto; }
+  thead { display: none; }
+  tbody tr { display: grid; grid-template-columns: auto auto 1fr; gap: 1mm 3mm;
+             border: 0.3mm solid #000; padding: 2mm; margin-bottom: 2mm; }
+  td, td.stt, td.time, td.duration, td.tick { border: 0; padding: 0; text-align: left;
+                                              white-space: normal; }
+  td.form, td.priority { font-size: 15px; }
+  td.stt, td.time { font-weight: bold; }
+  td.title { font-weight: bold; overflow-wrap: anywhere; }
+  td.form, td.priority, td.duration, td.tick, td.note { grid-column: 1 / -1; }
+  td[data-label]::before { content: attr(data-label) ": "; font-weight: normal; }
+  td.note { min-height: 6mm; border-bottom: 0.3mm dotted #000; }
+  tfoot tr { display: block; padding: 1mm 0; }
+  tfoot td:empty { display: none; }
+  footer { display: block; }
+  footer div { width: auto; }
+}
 """
 
 
@@ -156,10 +184,11 @@ def _row_html(label: str, start: str, title: str, form: str, priority: str, dura
         f'<td class="stt">{_t(label)}</td>'
         f'<td class="time">{_t(start)}</td>'
         f'<td class="title">{_t(title)}</td>'
-        f'<td class="form">{_t(form)}</td>'
-        f'<td class="priority">{_t(priority_label(priority))}</td>'
-        f'<td class="duration">{_t(duration)}</td>'
-        '<td class="tick"><span class="box"></span></td><td class="note"></td>'
+        f'<td class="form" data-label="Hình thức">{_t(form)}</td>'
+        f'<td class="priority" data-label="Mức ưu tiên">{_t(priority_label(priority))}</td>'
+        f'<td class="duration" data-label="Thời lượng">{_t(duration)}</td>'
+        '<td class="tick" data-label="Đã phát"><span class="box"></span></td>'
+        '<td class="note" data-label="Ghi chú"></td>'
         "</tr>"
     )
 

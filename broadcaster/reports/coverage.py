@@ -38,7 +38,14 @@ DEFAULT_DAYS = 28  # the period when no campaign is running
 EARLIEST = dt.date(2000, 1, 1)  # dates outside these bounds are typing mistakes
 LATEST = dt.date(2099, 12, 31)
 
-OUTCOME_LABELS = {Outcome.AIRED: "Đã phát", Outcome.FAILED: "Lỗi", Outcome.MISSED: "Bỏ lỡ"}
+# The one word per outcome, the same on the operator's buttons, badges, reports, CSV and
+# refusals. "Không phát được" (not "Bỏ lỡ"): it is what the operator taps, and it states
+# the fact (a power cut is not the operator "missing" anything).
+OUTCOME_LABELS = {
+    Outcome.AIRED: "Đã phát",
+    Outcome.MISSED: "Không phát được",
+    Outcome.FAILED: "Phát bị lỗi",
+}
 SOURCE_LABELS = {
     Source.PLAYOUT: "Máy phát tự động",
     Source.OPERATOR: "Cán bộ đài xác nhận",

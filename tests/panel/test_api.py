@@ -273,3 +273,53 @@ def test_only_the_hash_of_a_token_is_stored(app, panel_runtime):
     assert tokens.verify(panel_runtime.engine, "bst_" + "é" * 10) is None
     tokens.revoke(panel_runtime.engine, issued.token.id, now=NOW)
     assert tokens.verify(panel_runtime.engine, issued.secret) is None
+
+
+# ---------------------------------------------------------------- emergency alerts
+
+
+def test_the_alerts_endpoint_offers_the_active_alerts_with_audio_and_an_etag(
+    planned, platform, token, panel_runtime
+):
+    from broadcaster.alerts.raising import raise_alert
+    from broadcaster.alerts.withdrawing import withdraw_alert
+
+    url = f"{BASE}/alerts"
+    empty = platform.get(url, headers=bearer(token))
+    assert empty.status_code == 200 and empty.json == {"station_id": "co-am", "alerts": []}
+    f14 = "f14-gia-danh-cong-an-vien-kiem-sat-toa-an"
+    other = raise_alert(panel_runtime, f14, stations=["tam-cuong"], by="canbo").alert
+    mine = raise_alert(panel_runtime, f14, stations=None, by="canbo").alert
+
+    first = platform.get(url, headers=bearer(token))
+    assert first.status_code == 200 and first.headers["ETag"] != empty.headers["ETag"]
+    (offered,) = first.json["alerts"]  # not Tam Cường's
+    assert (
+        offered["id"] == mine.id
+        and offered["title"]
+        and offered["raised_at"].startswith("2026-11-30T08:00:00")
+    )
+    assert offered["sha256"] == panel_runtime.renders()[f14].sha256
+    again = platform.get(url, headers={**bearer(token), "If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.data == b""
+
+    audio = platform.get(offered["url"], headers=bearer(token))
+    assert audio.status_code == 200 and audio.mimetype == "audio/mpeg"
+    assert hashlib.sha256(audio.data).hexdigest() == offered["sha256"]
+    assert audio.headers["X-Content-SHA256"] == offered["sha256"]
+    other_audio = f"{BASE}/alerts/{other.id}/audio"
+    assert platform.get(other_audio, headers=bearer(token)).status_code == 404
+
+    withdraw_alert(panel_runtime, mine.id, by="canbo", reason="Nhầm")
+    changed = platform.get(url, headers={**bearer(token), "If-None-Match": first.headers["ETag"]})
+    assert changed.status_code == 200 and changed.json["alerts"] == []
+    assert platform.get(offered["url"], headers=bearer(token)).status_code == 404
+
+
+def test_the_alerts_endpoint_needs_the_stations_own_token(app, platform, token, panel_runtime):
+    assert platform.get(f"{BASE}/alerts").status_code == 401
+    assert platform.get(f"{BASE}/alerts", headers=bearer("sai")).status_code == 401
+    other = tokens.issue(panel_runtime.engine, "tam-cuong", by="quantri", now=NOW).secret
+    assert platform.get(f"{BASE}/alerts", headers=bearer(other)).status_code == 403
+    assert platform.get(f"{BASE}/alerts/1/audio", headers=bearer(other)).status_code == 403
+    assert platform.get(f"{BASE}/alerts/1/audio").status_code == 401

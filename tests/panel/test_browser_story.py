@@ -118,7 +118,7 @@ def test_staff_operator_and_leader_story(server, chromium, approved_day, tmp_pat
     staff.click("#kiem-duyet button[value=approve]")
     staff.wait_for_load_state()
     history = staff.inner_text("#lich-su-duyet")
-    assert "canbo" in history and "duyệt" in history and "(bản hiện tại)" in history
+    assert "Trần Thị Biên" in history and "duyệt" in history and "bản hiện tại" in history
 
     # The day is planned with the approved audio (staff would regenerate it).
     runtime = approved_day
@@ -137,7 +137,7 @@ def test_staff_operator_and_leader_story(server, chromium, approved_day, tmp_pat
     assert any(name.endswith("f02-cuoc-goi-video-deepfake.mp3") for name in names)
     assert any(name.endswith("playlist.m3u8") for name in names)
     item = operator.locator("li.item", has_text="Cuộc gọi video Deepfake").first
-    started = item.locator("form.confirm-aired input[name=started_at]")
+    started = item.locator("form.confirm-aired input[name=started_time]")
     assert started.get_attribute("data-now") is not None  # kept at the present time ...
     started.dispatch_event("input")
     assert started.get_attribute("data-now") is None  # ... until touched (station.js runs)
@@ -161,4 +161,99 @@ def test_staff_operator_and_leader_story(server, chromium, approved_day, tmp_pat
     assert leader.locator("button[data-print]").is_visible()
 
     # The security policy blocked nothing the panel needs.
+    assert console_errors == []
+
+
+PHONE = {"width": 390, "height": 844}
+OVERFLOW = """() => {
+    const width = window.innerWidth;
+    const wide = [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > width + 1 && e.getClientRects().length)
+        .filter(e => !e.closest('details:not([open])'))
+        .slice(0, 5)
+        .map(e => `${e.tagName}.${e.className} ${Math.round(e.getBoundingClientRect().right)}`);
+    return {page: document.documentElement.scrollWidth, width, wide};
+}"""
+
+
+def fits(page, shots, name: str, *, whole: bool = False) -> dict:
+    """The page at 390 px: no horizontal scroll; a screenshot to look at."""
+    page.screenshot(path=str(shots / f"{name}.png"), full_page=whole)
+    measured = page.evaluate(OVERFLOW)
+    assert measured["page"] <= measured["width"], (name, measured)
+    return measured
+
+
+def test_phone_pages_fit_and_a_refusal_shows_on_the_first_screen(
+    server, chromium, approved_day, tmp_path, console_errors
+):
+    shots = tmp_path / "shots"
+    shots.mkdir()
+    airplan.plan_range(approved_day, NOW.date(), 7, by="canbo")
+    operator = log_in(chromium, server, "xa-co-am", console_errors)
+    day = f"{server}/station/co-am/day/{NOW.date().isoformat()}"
+    operator.goto(day)
+    fits(operator, shots, "operator-day")
+
+    # A time in the future is refused: the answer is a redirect to the item (a reload
+    # sends nothing again), and the message is on the first screen, at the item.
+    item = operator.locator("li.item").nth(2)
+    item.locator("input[name=started_time]").fill("23:59")
+    item.locator("form.confirm-aired button[type=submit]").click()
+    operator.wait_for_load_state()
+    assert "/confirm" not in operator.url and operator.url.endswith("#muc-3")
+    error = operator.locator("#muc-3 .item-error")
+    box = error.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
+    assert "tương lai" in error.inner_text()
+    assert operator.locator("#muc-3 input[name=started_time]").input_value() == "23:59"
+    assert "tương lai" in operator.locator("#loi-3").inner_text()  # and at the top
+    fits(operator, shots, "operator-refused")
+    operator.reload()
+    assert operator.locator(".item-error").count() == 0  # shown once, nothing sent again
+
+    with operator.expect_popup() as popup:
+        operator.click("a[href$='lich-phat.html']")
+    printable = popup.value
+    printable.wait_for_load_state()
+    printable.set_viewport_size(PHONE)
+    fits(printable, shots, "printable")
+    assert "cột “Đã phát”" in printable.inner_text("p.how")  # where the box is
+    times = printable.locator("td.time").all()
+    titles = printable.locator("td.title").all()
+    for time, title in zip(times[:5], titles[:5], strict=True):
+        a, b = time.bounding_box(), title.bounding_box()
+        overlap = a["x"] + a["width"] > b["x"] and a["y"] + a["height"] > b["y"]
+        assert not overlap or b["y"] >= a["y"] + a["height"], (a, b)
+
+    staff = log_in(chromium, server, "canbo", console_errors)
+    for name, path in [
+        ("content", "/content/"),
+        ("bulletin", "/content/mo-dau"),
+        ("audit", "/audit/"),
+        ("schedule", "/schedule/"),
+        ("plan-day", "/schedule/plan"),
+        ("plan-week", "/schedule/plan?view=week"),
+    ]:
+        staff.goto(f"{server}{path}")
+        fits(staff, shots, f"staff-{name}", whole=name != "content")
+        if name == "plan-day":  # every station: one line each, not every slot of every station
+            assert staff.evaluate("document.documentElement.scrollHeight") < 8000
+        if name == "plan-week":  # each station a card of named days
+            days = staff.eval_on_selector_all(
+                "table.week-stations tbody tr:first-child td",
+                "cells => cells.map(c => getComputedStyle(c, '::before').content)",
+            )
+            assert days[0] == '"T2 30/11"' and days[-1] == '"CN 06/12"', days
+    staff.set_viewport_size({"width": 1280, "height": 800})
+    staff.goto(f"{server}/schedule/plan?view=week")
+    staff.screenshot(path=str(shots / "staff-plan-week-desktop.png"))
+    inside = staff.evaluate(
+        """() => { const t = document.querySelector('table.week-stations');
+                   const box = t.parentElement;
+                   return t.getBoundingClientRect().right <= box.getBoundingClientRect().right + 1
+                          && t.scrollWidth <= box.clientWidth + 1; }"""
+    )
+    assert inside  # Saturday and Sunday are not hidden on a desktop
+    print(f"screenshots in {shots}")
     assert console_errors == []

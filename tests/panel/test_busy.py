@@ -79,8 +79,9 @@ def test_a_confirmation_during_a_lock_is_kept_on_the_page_to_send_again(
         page = response.get_data(as_text=True)
         item = page[page.index('id="muc-3"') : page.index('id="muc-4"')]
         assert BUSY in item  # at the item, with the operator's time still in its field
-        assert 'name="started_at" value="2026-11-30T06:34"' in item
-        assert 'href="#muc-3">Bản tin số 03</a> chưa được ghi nhận' in page  # and at the top
+        assert 'name="started_time" value="06:34"' in item
+        assert 'name="started_date" value="30/11/2026"' in item
+        assert 'href="#muc-3">Bản tin 03</a> chưa được ghi nhận: ' + BUSY in page  # and at the top
 
         response = confirm(operator, 5, outcome="missed", reason="Mất điện cả xã từ 6 giờ")
         assert response.status_code == 503

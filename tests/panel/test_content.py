@@ -26,7 +26,7 @@ from broadcaster.library.bulletins import load_library
 from broadcaster.render.manifest import load_manifest, save_manifest
 from broadcaster.runtime import FixedClock, build_runtime
 
-from .conftest import NOW
+from .conftest import ACCOUNTS, NOW
 
 TINY = """\
 id: tin-thu
@@ -160,8 +160,9 @@ def test_list_shows_each_status_and_how_the_audio_was_made(staff, panel_runtime,
     assert "hết hiệu lực" in row(page, "f14-gia-danh-cong-an-vien-kiem-sat-toa-an")
     f02 = row(page, "f02-cuoc-goi-video-deepfake")
     assert "đã dựng" in f02 and "Ưu tiên" in f02 and "Số 2" in f02
-    assert "espeak / vi" in f02 and "giọng dự phòng" in f02
-    assert re.search(r">\d+:\d\d<", f02) and "-16.0" in f02  # duration and LUFS
+    assert "espeak-ng, giọng miền Bắc" in f02 and "giọng dự phòng" in f02
+    assert "espeak / vi" not in f02  # the voice's name, not the engine's codes
+    assert re.search(r">\d+:\d\d<", f02) and "-16,0" in f02  # duration and LUFS, decimal comma
     assert "giọng dự phòng" not in row(page, "mo-dau")
 
 
@@ -296,7 +297,8 @@ def test_a_render_job_runs_in_the_background_and_the_new_audio_appears(staff, pa
     job = wait_for_job(staff, response.headers["Location"])
     assert job["state"] == "done", job
     record = current(panel_runtime, "tin-thu")
-    assert record.engine == "espeak" and record.sha256[:12] in job["message"]
+    assert record.engine == "espeak" and "espeak-ng, giọng miền Bắc" in job["message"]
+    assert record.sha256[:12] not in job["message"]  # a person reads it: no hash
     assert "đã dựng" in row(list_page(staff), "tin-thu")
     page = staff.get(response.headers["Location"]).get_data(as_text=True)
     assert "Đã dựng xong" in page and f"/content/tin-thu/audio/{record.sha256[:12]}.mp3" in page
@@ -358,8 +360,9 @@ def test_approval_is_bound_to_the_audio_it_shows(staff, panel_runtime):
     assert decision.verdict is approval.Verdict.APPROVED and decision.decided_by == "canbo"
     page = staff.get("/content/mo-dau").get_data(as_text=True)
     history = page[page.index("Lịch sử kiểm duyệt") :]
-    assert record.sha256[:12] in history and "Nghe rõ, đúng nội dung." in history
-    assert "canbo" in history and "30/11/2026 08:00" in history
+    assert "bản hiện tại" in history and "Nghe rõ, đúng nội dung." in history
+    assert ACCOUNTS["canbo"][0] in history and "30/11/2026 08:00" in history  # full name
+    assert f"<code>{record.sha256[:12]}</code>" not in page  # no hash prefixes to read
     assert "đã duyệt" in row(list_page(staff), "mo-dau")
     (entry,) = entries(panel_runtime, "approve", "mo-dau")
     assert entry.actor == "canbo" and record.sha256[:12] in entry.detail
@@ -524,8 +527,8 @@ def test_the_audit_trail_names_who_did_what(as_role, panel_runtime):
     page = reviewer.get("/audit/").get_data(as_text=True)
 
     rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", page, re.S)
-    assert ("30/11/2026 08:00", "canbo2", "duyệt") in rows
-    assert ("30/11/2026 08:00", "canbo", "sửa nội dung") in rows
+    assert ("30/11/2026 08:00", ACCOUNTS["canbo2"][0], "duyệt") in rows  # full names
+    assert ("30/11/2026 08:00", ACCOUNTS["canbo"][0], "sửa nội dung") in rows
     assert [(e.actor, e.action) for e in audit.recent(panel_runtime.engine, target="mo-dau")] == [
         ("canbo2", "approve"),
         ("canbo", "edit"),
@@ -617,3 +620,33 @@ def test_rejected_audio_is_taken_out_of_every_plan_from_now_on(staff, panel_runt
     playlist = rt.settings.data_dir / "playlists" / str(tomorrow) / "co-am" / "playlist.m3u8"
     assert opening.file not in playlist.read_text(encoding="utf-8")
     assert ("withdraw", "mo-dau") in [(e.action, e.target) for e in audit.recent(rt.engine)]
+
+
+def test_the_decision_keeps_its_verdict_after_an_edit(staff, panel_runtime):
+    """Approved, then the text edited: the sentence still says what was decided, by whom."""
+    record = panel_runtime.renders()["mo-dau"]
+    form = {"verdict": "approve", "sha256": record.sha256, "comment": ""}
+    assert staff.post("/content/mo-dau/decision", form).status_code == 302
+    bulletin = panel_runtime.library().get("mo-dau")
+    form = edit_form(panel_runtime, "mo-dau", body=bulletin.body + "\n\nThêm một câu.")
+    form["valid_from"] = f"{bulletin.valid_from:%d/%m/%Y}"  # as the field shows it
+    assert staff.post("/content/mo-dau", form).status_code == 302
+    page = staff.get("/content/mo-dau").get_data(as_text=True)
+    assert "Thêm một câu." in page
+    sentence = page[page.index("Quyết định hiện tại") :]
+    sentence = sentence[: sentence.index("</p>")]
+    assert "Đã duyệt" in sentence and ACCOUNTS["canbo"][0] in sentence, sentence
+
+
+@pytest.mark.parametrize(
+    ("reason", "said"),
+    [
+        ("gtts: cannot reach translate.google.com.vn (offline?)", "không kết nối được máy chủ"),
+        ("gtts: translate.google.com answered HTTP 429 (rate-limited)", "quá nhiều yêu cầu"),
+        ("espeak: espeak-ng produced only silence for this text", "espeak-ng không tạo được"),
+    ],
+)
+def test_the_fallback_reason_is_in_vietnamese(reason, said):
+    from web.content.text import failure_text
+
+    assert said in failure_text(reason) and "cannot" not in failure_text(reason)

@@ -25,6 +25,7 @@ ARGUMENTS = {
     "job_id": "khong-co",
     "username": "khong-co",
     "token_id": 999,
+    "alert_id": 999,
 }
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.home"}
 ROLES = {username: role for username, (_, role, _) in ACCOUNTS.items()}

@@ -36,6 +36,7 @@ ROUTES = [
     ("get", "/schedule/plan?view=week"),
     ("get", "/schedule/forecast"),
     ("get", "/schedule/alert"),
+    ("get", "/schedule/alert/confirm"),
     ("post", "/schedule/plan"),
     ("post", "/schedule/alert"),
 ]
@@ -129,6 +130,9 @@ def test_every_schedule_view_names_its_permission(app):
         "schedule.regenerate": "schedule.plan",
         "schedule.alert": "alert.raise",
         "schedule.raise_alert": "alert.raise",
+        "schedule.confirm_alert": "alert.raise",
+        "schedule.withdraw_alert_page": "alert.withdraw",
+        "schedule.withdraw_alert": "alert.withdraw",
     }
 
 
@@ -358,7 +362,7 @@ def test_an_alert_for_co_am_reaches_its_next_slot_and_its_operator(staff, as_rol
     zone = panel_runtime.settings.zone
     before = load_plan(panel_runtime.engine, TODAY, zone)
 
-    form = {"bulletin_id": F14, "stations": ["co-am"]}
+    form = {"bulletin_id": F14, "stations": ["co-am"], "confirmed": "1"}
     html = page(staff.post("/schedule/alert", form, follow_redirects=True))
     assert "Đã phát lệnh thông báo khẩn cấp #1" in html
     assert "Đưa vào đầu buổi phát kế tiếp của các xã (17:30 hôm nay: Xã Cổ Am)" in html
@@ -386,7 +390,8 @@ def test_an_alert_for_co_am_reaches_its_next_slot_and_its_operator(staff, as_rol
     assert banners(operator) == [f"THÔNG BÁO KHẨN CẤP: {F14_TITLE} – phát lúc 17:30"]
     assert banners(page(as_role("xa-tam-cuong").get("/", follow_redirects=True))) == []
     staff_banner = banners(page(staff.get("/schedule/")))
-    assert staff_banner == [f"THÔNG BÁO KHẨN CẤP: {F14_TITLE} – phát lúc 08:00 (Xã Cổ Am)"]
+    # Staff read when the order was given, and where: not an air time.
+    assert staff_banner == [f"THÔNG BÁO KHẨN CẤP: {F14_TITLE} – lệnh phát lúc 08:00 (Xã Cổ Am)"]
 
     # Planning today again keeps the alert where it was.
     page(staff.post("/schedule/plan", {"date": TODAY.isoformat(), "days": "1"}), 302)
@@ -468,7 +473,8 @@ def test_rejecting_an_alerts_audio_withdraws_the_alert(staff, as_role, panel_run
     approve(panel_runtime)
     airplan.plan_range(panel_runtime, TODAY, 1, by="canbo")
     zone = panel_runtime.settings.zone
-    page(staff.post("/schedule/alert", {"bulletin_id": F14, "stations": ["co-am"]}), 302)
+    form = {"bulletin_id": F14, "stations": ["co-am"], "confirmed": "1"}
+    page(staff.post("/schedule/alert", form), 302)
     sha = panel_runtime.renders()[F14].sha256
 
     verdict = {"verdict": "reject", "sha256": sha, "comment": "Nhầm số điện thoại"}

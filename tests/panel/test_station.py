@@ -52,6 +52,23 @@ def confirm(browser, position: int, **form):
     return browser.post(f"{DAY}/{position}/confirm", form)
 
 
+def refused(browser, position: int, day: str = DAY, **form) -> str:
+    """Send a confirmation that is refused: the POST redirects to the item (Post/Redirect/Get)
+    and the page that follows shows the message once; returns that page."""
+    response = browser.post(f"{day}/{position}/confirm", form)
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert response.headers["Location"].endswith(f"{day}#muc-{position}")
+    page = browser.get(response.headers["Location"]).get_data(as_text=True)
+    assert 'class="flash error item-error"' not in browser.get(day).get_data(as_text=True)
+    return page
+
+
+def at_item(page: str, position: int) -> str:
+    start = page.index(f'id="muc-{position}"')
+    end = page.find('<li class="item', start + 1)
+    return page[start : end if end > 0 else len(page)]
+
+
 # ---------------------------------------------------------------- the page and its files
 
 
@@ -135,8 +152,9 @@ def test_past_days_are_a_tap_away(operator, planned):
     page = operator.get("/station/co-am/today").get_data(as_text=True)
     for day in range(23, 30):
         assert f"/station/co-am/day/2026-11-{day}" in page
-    picked = operator.get("/station/co-am/day?date=2026-11-27")
-    assert picked.headers["Location"].endswith("/station/co-am/day/2026-11-27")
+    for typed in ("2026-11-27", "27/11/2026"):  # the field shows day/month/year
+        picked = operator.get(f"/station/co-am/day?date={typed}")
+        assert picked.headers["Location"].endswith("/station/co-am/day/2026-11-27")
     assert operator.get("/station/co-am/day?date=27/11").status_code == 302  # back to today
     assert operator.get("/station/co-am/day/2026-13-01").status_code == 404
     assert operator.get("/station/co-am/day/hom-qua").status_code == 404
@@ -198,7 +216,9 @@ def test_every_station_view_declares_its_permission(app):
 def test_confirming_an_airing_logs_who_and_when_in_the_stations_zone(
     operator, planned, panel_runtime
 ):
-    response = confirm(operator, 3, outcome="aired", started_at="2026-11-30T06:33")
+    response = confirm(
+        operator, 3, outcome="aired", started_time="06:33", started_date="30/11/2026"
+    )
     assert response.status_code == 302 and response.headers["Location"].endswith("#muc-3")
     (entry,) = logged(panel_runtime)
     item = planned[2]
@@ -212,7 +232,8 @@ def test_confirming_an_airing_logs_who_and_when_in_the_stations_zone(
     assert f"{item.starts_at:%H:%M}" == "06:32"
     assert entry.late is True  # planned in the minute 06:32, aired in the minute 06:33
     page = operator.get(DAY).get_data(as_text=True)
-    assert "Đã ghi nhận bản tin số 03" in page and "lúc 06:33 30/11/2026" in page
+    assert "Đã ghi nhận bản tin 03" in page and "lúc 06:33 30/11/2026" in page
+    assert "bản tin số" not in page  # the item's place and the log's id are not both "số"
     assert "Đã ghi nhận <strong>1/8</strong>" in page
     (trail,) = [e for e in audit.recent(panel_runtime.engine) if e.action == "confirm"]
     assert trail.actor == "xa-co-am" and trail.target == "co-am" and "bản tin số 03" in trail.detail
@@ -220,32 +241,34 @@ def test_confirming_an_airing_logs_who_and_when_in_the_stations_zone(
 
 def test_the_time_field_defaults_to_now_in_vietnam(operator, planned):
     page = operator.get(DAY).get_data(as_text=True)
-    assert 'value="2026-11-30T08:00"' in page  # NOW, 01:00 UTC
+    aired = page[page.index('class="confirm confirm-aired"') :]
+    aired = aired[: aired.index("</form>")]
+    # NOW (01:00 UTC), written the Vietnamese way whatever the browser's language
+    assert 'name="started_time" value="08:00"' in aired and 'inputmode="decimal"' in aired
+    assert 'name="started_date" value="30/11/2026"' in aired
+    assert 'type="datetime-local"' not in page and 'type="date"' not in page
     assert "data-now" in page  # kept at the present time while the page stays open
 
 
 def test_an_item_is_missed_or_aired_only_once_its_slot_has_started(
     operator, planned, panel_runtime
 ):
-    response = confirm(operator, 6, outcome="missed", reason="Dự kiến mất điện buổi chiều")
-    assert response.status_code == 422
-    assert "Chưa đến giờ phát của bản tin này (17:30 ngày 30/11/2026)" in response.get_data(
-        as_text=True
-    )
-    early = confirm(operator, 6, outcome="aired", started_at="2026-11-30T07:45")
-    assert early.status_code == 422  # hours before its slot: that was not this airing
-    assert "Buổi phát của bản tin này bắt đầu lúc 17:30 ngày 30/11/2026" in early.get_data(
-        as_text=True
-    )
+    page = refused(operator, 6, outcome="missed", reason="Dự kiến mất điện buổi chiều")
+    assert "Chưa đến giờ phát của bản tin này (17:30 ngày 30/11/2026)" in page
+    assert "chỉ ghi “Không phát được” sau giờ phát" in page  # the word on the operator's button
+    early = refused(operator, 6, outcome="aired", started_at="2026-11-30T07:45")
+    # hours before its slot: that was not this airing
+    assert "Buổi phát của bản tin này bắt đầu lúc 17:30 ngày 30/11/2026" in early
+    assert "chưa thể ghi “Đã phát” hay “Phát bị lỗi”" in early
     assert logged(panel_runtime) == []
 
 
 def test_not_aired_needs_a_reason(operator, planned, panel_runtime):
-    response = confirm(operator, 1, outcome="missed", reason="  ")
-    assert response.status_code == 422
-    page = response.get_data(as_text=True)
-    assert "Hãy ghi lý do không phát được." in page
-    assert '<details class="not-aired" open>' in page  # the form stays open to fix
+    page = refused(operator, 1, outcome="missed", reason="  ")
+    top, item = page[: page.index('id="muc-1"')], at_item(page, 1)
+    assert "Hãy ghi lý do không phát được." in top and 'href="#muc-1"' in top
+    assert "Hãy ghi lý do không phát được." in item
+    assert '<details class="not-aired" open>' in item  # the form stays open to fix
     assert logged(panel_runtime) == []
     response = confirm(operator, 1, outcome="missed", reason="Mất điện cả xã từ 6 giờ")
     assert response.status_code == 302
@@ -257,29 +280,53 @@ def test_not_aired_needs_a_reason(operator, planned, panel_runtime):
 
 
 IMPOSSIBLE = [
-    ("2026-11-30T09:00", "là thời điểm trong tương lai"),
-    ("2026-11-29T23:59", "trước ngày của bản tin"),
-    ("", "Hãy nhập giờ phát."),
-    ("hôm nay", "Giờ phát không hợp lệ"),
+    ("30/11/2026", "09:00", "là thời điểm trong tương lai"),
+    ("29/11/2026", "23:59", "trước ngày của bản tin"),
+    ("", "", "Hãy nhập giờ phát."),
+    ("30/11/2026", "hôm nay", "Giờ phát không hợp lệ"),
+    ("31/11/2026", "06:30", "Giờ phát không hợp lệ"),
+    ("30/11/2026", "6:30 PM", "Giờ phát không hợp lệ"),
 ]
 
 
 def test_impossible_times_are_refused(operator, planned, panel_runtime):
-    for started_at, message in IMPOSSIBLE:
-        response = confirm(operator, 1, outcome="aired", started_at=started_at)
-        assert response.status_code == 422, started_at
-        assert message in response.get_data(as_text=True), started_at
+    for day, clock, message in IMPOSSIBLE:
+        page = refused(operator, 1, outcome="aired", started_date=day, started_time=clock)
+        item = at_item(page, 1)
+        assert message in item, clock
+        if clock:  # what was typed is given back in its fields, to fix
+            assert f'name="started_time" value="{clock}"' in item
+            assert f'name="started_date" value="{day}"' in item
+    assert logged(panel_runtime) == []
+
+
+def test_an_iso_start_still_reads(operator, planned, panel_runtime):
+    """Links and scripts that send one ISO ``started_at`` are read as before."""
+    assert confirm(operator, 1, outcome="aired", started_at="2026-11-30T06:31").status_code == 302
+    (entry,) = logged(panel_runtime)
+    assert entry.started_at == dt.datetime(2026, 11, 30, 6, 31, tzinfo=VN)
+
+
+def test_a_refused_confirmation_is_shown_once(operator, planned, panel_runtime):
+    refused(operator, 1, outcome="missed", reason="")  # checks the page after it is clean
+    assert "Hãy ghi lý do" in refused(operator, 1, outcome="missed", reason="")
+    # a refusal kept for one day is not shown on another
+    confirm(operator, 1, outcome="missed", reason="")
+    assert "Hãy ghi lý do" not in operator.get("/station/co-am/day/2026-11-29").get_data(
+        as_text=True
+    )
+    assert "Hãy ghi lý do" not in operator.get(DAY).get_data(as_text=True)
     assert logged(panel_runtime) == []
 
 
 def test_a_correction_is_a_new_entry_and_the_original_stays(operator, planned, panel_runtime):
     confirm(operator, 4, outcome="aired", started_at="2026-11-30T06:34")
     (original,) = logged(panel_runtime)
-    again = confirm(operator, 4, outcome="aired", started_at="2026-11-30T06:40")
-    assert again.status_code == 409 and "Đính chính" in again.get_data(as_text=True)
+    again = refused(operator, 4, outcome="aired", started_at="2026-11-30T06:40")
+    assert "Bản tin này đã được ghi nhận (“Đã phát”" in again and "Đính chính" in again
 
-    no_reason = confirm(operator, 4, outcome="missed", corrects=str(original.id))
-    assert no_reason.status_code == 422 and "Hãy ghi lý do" in no_reason.get_data(as_text=True)
+    no_reason = refused(operator, 4, outcome="missed", corrects=str(original.id))
+    assert "Hãy ghi lý do" in at_item(no_reason, 4)
     response = confirm(
         operator, 4, outcome="missed", reason="Bấm nhầm: loa mất điện", corrects=str(original.id)
     )
@@ -289,8 +336,8 @@ def test_a_correction_is_a_new_entry_and_the_original_stays(operator, planned, p
     assert correction.corrects == original.id and correction.outcome is Outcome.MISSED
     assert correction.recorded_by == "xa-co-am"
     page = operator.get(DAY).get_data(as_text=True)
-    assert f"Đã được đính chính bởi mục số {correction.id}" in page
-    stale = confirm(
+    assert f"Đã được đính chính bởi mục có mã {correction.id}" in page
+    stale = refused(
         operator,
         4,
         outcome="aired",
@@ -298,8 +345,8 @@ def test_a_correction_is_a_new_entry_and_the_original_stays(operator, planned, p
         reason="x",
         corrects=str(original.id),
     )
-    assert stale.status_code == 409 and len(logged(panel_runtime)) == 2
-    foreign = confirm(
+    assert "đã được đính chính" in stale and len(logged(panel_runtime)) == 2
+    foreign = refused(
         operator,
         5,
         outcome="aired",
@@ -307,7 +354,7 @@ def test_a_correction_is_a_new_entry_and_the_original_stays(operator, planned, p
         reason="x",
         corrects=str(original.id),
     )
-    assert foreign.status_code == 422 and len(logged(panel_runtime)) == 2
+    assert "không thuộc bản tin này" in foreign and len(logged(panel_runtime)) == 2
     assert any(e.action == "correct" for e in audit.recent(panel_runtime.engine))
 
 
@@ -329,10 +376,22 @@ def test_an_old_item_can_no_longer_be_confirmed(operator, app, panel_runtime):
     plan(panel_runtime, dt.date(2026, 11, 20))  # ten days before the pinned clock
     page = operator.get("/station/co-am/day/2026-11-20").get_data(as_text=True)
     assert "Đã quá 7 ngày: không thể ghi nhận thêm." in page and ">Đã phát</button>" not in page
-    response = operator.post(
-        "/station/co-am/day/2026-11-20/1/confirm",
-        {"outcome": "aired", "started_at": "2026-11-20T06:30"},
+    response = refused(
+        operator,
+        1,
+        day="/station/co-am/day/2026-11-20",
+        outcome="aired",
+        started_at="2026-11-20T06:30",
     )
-    assert response.status_code == 422 and "Đã quá 7 ngày" in response.get_data(as_text=True)
+    assert "Đã quá 7 ngày" in response
     assert logged(panel_runtime) == []
     assert re.search(r"<audio controls", page)  # still there to listen to
+
+
+def test_durations_are_cut_to_the_second_as_the_player_counts(operator, planned):
+    """The page and the audio player beside it agree (101.6 s is 1:41 on both)."""
+    assert any(item.duration_s % 1 >= 0.5 for item in planned)  # where rounding would differ
+    page = operator.get(DAY).get_data(as_text=True)
+    for item in planned:
+        whole = int(item.duration_s)
+        assert f"dài {whole // 60}:{whole % 60:02d}" in at_item(page, item.position)

@@ -143,3 +143,13 @@ def test_html_escapes_titles_and_names_it_prints():
     titles = [r[2] for r in page.rows if r and r[0].isdigit()]
     assert titles == [hostile] * 5  # printed exactly as written
     assert 'Xã <img src=x onerror="alert(1)"> Cổ Am' in "".join(page.text)
+
+
+def test_the_printed_sheet_says_where_its_tick_box_is():
+    """The box is in the "Đã phát" column (the text file's is at the start of the line)."""
+    page = schedule_html(sample_day())
+    how = page[page.index('<p class="how">') :]
+    how = how[: how.index("</p>")]
+    assert "cột “Đã phát”" in how and "đầu dòng" not in how
+    assert 'class="tick" data-label="Đã phát"' in page  # named on a phone, where rows stack
+    assert "@media screen and (max-width: 640px)" in page

@@ -20,7 +20,7 @@ from flask import current_app
 
 from broadcaster.errors import BroadcasterError, LibraryError
 from broadcaster.runtime import Runtime
-from web.content.text import fmt_seconds, problems_text
+from web.content.text import fmt_seconds, problems_text, voice_label
 
 if TYPE_CHECKING:  # rendering pulls in numpy and scipy: loaded by the first render only
     from broadcaster.render.pipeline import Outcome
@@ -127,17 +127,13 @@ def _run(job: Job, runtime: Runtime) -> None:
         job.message = f"Dựng không thành công. Thông báo của bộ dựng: {reason}"
         return
     record = outcome.record
-    voice = f"{record.engine}/{record.voice}"
+    voice = voice_label(record.engine, record.voice)
     if outcome.status == "unchanged":
-        job.message = (
-            f"Âm thanh hiện tại ({record.sha256[:12]}, {voice}) đã đúng với nội dung: "
-            "không cần dựng lại."
-        )
+        job.message = f"Âm thanh hiện tại ({voice}) đã đúng với nội dung: không cần dựng lại."
     else:
         fallback = " — giọng dự phòng" if record.fallback else ""
         job.message = (
-            f"Đã dựng xong: bản âm thanh {record.sha256[:12]} ({voice}{fallback}), "
-            f"dài {fmt_seconds(record.duration_s)}."
+            f"Đã dựng xong bản âm thanh ({voice}{fallback}), dài {fmt_seconds(record.duration_s)}."
         )
     job.state = DONE
 

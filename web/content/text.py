@@ -8,10 +8,12 @@ here; anything not recognised is shown as it is, never hidden.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 
 from broadcaster.errors import InvalidInput, Problem
+from web import fields
 
 FIELD_LABELS = {
     "id": "Mã bản tin",
@@ -29,6 +31,8 @@ FIELD_LABELS = {
 
 KIND_LABELS = {"bulletin": "Bản tin", "opening": "Lời mở đầu", "closing": "Lời kết"}
 
+# Every action the package and the panel write to the audit trail (see audit.Entry calls;
+# tests/panel/test_audit_trail.py finds them in the source and checks each has a label).
 ACTION_LABELS = {
     "edit": "sửa nội dung",
     "render": "dựng âm thanh",
@@ -37,7 +41,25 @@ ACTION_LABELS = {
     "reject": "từ chối",
     "withdraw": "rút khỏi kế hoạch phát",
     "login": "đăng nhập",
+    "plan": "lập kế hoạch phát sóng",
+    "confirm": "xác nhận việc phát",
+    "correct": "đính chính xác nhận",
+    "alert": "phát lệnh thông báo khẩn cấp",
+    "alert_withdraw": "thu hồi thông báo khẩn cấp",
+    "lexicon": "sửa từ điển viết tắt",
+    "add_user": "tạo tài khoản",
+    "enable_user": "mở lại tài khoản",
+    "disable_user": "khóa tài khoản",
+    "reset_password": "đặt lại mật khẩu",
+    "issue_token": "cấp mã truy cập cho đài",
+    "revoke_token": "thu hồi mã truy cập",
 }
+
+
+def action_label(action: str) -> str:
+    """The Vietnamese name of an audit action; an unknown code says so, never shown bare."""
+    return ACTION_LABELS.get(action) or f"thao tác khác ({action})"
+
 
 VOICE_LABELS = {
     "vi": "espeak-ng, giọng miền Bắc (vi)",
@@ -200,10 +222,56 @@ def audio_error_text(message: str, name: str = "") -> str:
 
 
 def fmt_seconds(seconds: float | None) -> str:
+    """``1:41`` for 101.6 s: whole seconds cut, as the browser's audio player counts."""
     if seconds is None:
         return "—"
-    total = round(seconds)
+    total = math.floor(seconds)
     return f"{total // 60}:{total % 60:02d}"
+
+
+def fmt_decimal(value: float, places: int = 1) -> str:
+    """``-16,0``: the Vietnamese decimal comma."""
+    return f"{value:.{places}f}".replace(".", ",")
+
+
+def voice_label(engine: str, voice: str) -> str:
+    """The voice as staff know it ("espeak-ng, giọng miền Bắc"), not "espeak / vi"."""
+    return VOICE_LABELS.get(voice) or f"{ENGINE_LABELS.get(engine, engine)}, giọng {voice}"
+
+
+ENGINE_LABELS = {"espeak": "espeak-ng", "gtts": "Google (gTTS)"}
+_FAILURES = (  # (pattern of the engine's English reason, Vietnamese sentence)
+    (
+        r"^gtts: cannot reach (\S+)",
+        "Google (gTTS): không kết nối được máy chủ {0} (máy đang mất mạng?).",
+    ),
+    (
+        r"^gtts: (\S+) did not answer within ([\d.]+) s",
+        "Google (gTTS): máy chủ {0} không trả lời sau {1} giây.",
+    ),
+    (
+        r"^gtts: (\S+) answered HTTP 429",
+        "Google (gTTS): máy chủ {0} từ chối vì gửi quá nhiều yêu cầu; hãy thử lại sau.",
+    ),
+    (
+        r"^gtts: (\S+) answered without audio",
+        "Google (gTTS): máy chủ {0} trả lời nhưng không có âm thanh.",
+    ),
+    (r"^gtts: (\S+) answered HTTP (\d+)", "Google (gTTS): máy chủ {0} báo lỗi HTTP {1}."),
+    (r"^espeak: espeak-ng did not finish", "espeak-ng không đọc xong trong thời gian cho phép."),
+    (r"^espeak: ", "espeak-ng không tạo được âm thanh cho văn bản này."),
+    (r"^(\w+): wrote ", "Bộ đọc {0} không tạo ra âm thanh dùng được."),
+    (r"unknown voice", "Giọng đọc đã chọn không có trong bộ đọc."),
+)
+
+
+def failure_text(reason: str) -> str:
+    """Why the preferred voice was not used, in Vietnamese (the English kept for unknown cases)."""
+    for pattern, sentence in _FAILURES:
+        found = re.search(pattern, reason)
+        if found:
+            return sentence.format(*found.groups())
+    return f"Bộ đọc ưu tiên không dùng được ({reason})."
 
 
 def fmt_date(day: dt.date | None) -> str:
@@ -222,16 +290,9 @@ def fmt_time(moment: dt.datetime | str | None, zone: dt.tzinfo) -> str:
 
 
 def parse_day(text: str) -> dt.date | str | None:
-    """A date typed in the form: ISO (what date inputs send) or dd/mm/yyyy; else the text,
-    for the loader to name as invalid."""
+    """A date typed in the form: dd/mm/yyyy (or ISO); else the text, for the loader to
+    name as invalid."""
     text = (text or "").strip()
     if not text:
         return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        pass
-    try:
-        return dt.datetime.strptime(text, "%d/%m/%Y").date()
-    except ValueError:
-        return text
+    return fields.parse_date(text) or text

@@ -23,7 +23,7 @@ from flask import (
     url_for,
 )
 
-from broadcaster import approval, audit
+from broadcaster import accounts, approval, audit
 from broadcaster.approval.review import review
 from broadcaster.errors import AudioError, LibraryError, Refused, ToolMissing
 from broadcaster.library import editing
@@ -53,11 +53,27 @@ def _helpers() -> dict:
     zone = runtime().settings.zone
     return {
         "fmt_seconds": text.fmt_seconds,
+        "fmt_decimal": text.fmt_decimal,
+        "voice_label": text.voice_label,
+        "failure_text": text.failure_text,
+        "person": _person,
         "fmt_date": text.fmt_date,
         "fmt_time": lambda moment: text.fmt_time(moment, zone),
         "kind_label": lambda kind: text.KIND_LABELS.get(kind.value, kind.value),
-        "action_label": lambda action: text.ACTION_LABELS.get(action, action),
+        "action_label": text.action_label,
     }
+
+
+def _person(username: str | None) -> str:
+    """A user's full name (the username when the account is gone), read once per request."""
+    if not username:
+        return "—"
+    names = g.get("_full_names")
+    if names is None:
+        names = g._full_names = {
+            u.username: u.full_name for u in accounts.list_users(runtime().engine)
+        }
+    return names.get(username) or username
 
 
 def _audit(action: str, bulletin_id: str, detail: str = "") -> None:
@@ -176,7 +192,7 @@ def preview():
 def render(bulletin_id: str):
     load_bulletin(bulletin_id)
     job = _start_render(bulletin_id)
-    _audit("render", bulletin_id, f"yêu cầu dựng (công việc {job.id})")
+    _audit("render", bulletin_id, "yêu cầu dựng âm thanh")
     return redirect(url_for(".bulletin", bulletin_id=bulletin_id, job=job.id))
 
 

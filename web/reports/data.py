@@ -23,6 +23,7 @@ from broadcaster.reports.coverage import (
     parse_period,
 )
 from broadcaster.runtime import Schedule
+from web import fields
 from web.context import now, runtime
 
 PAGE_SIZE = 50  # matrix rows per page
@@ -49,7 +50,8 @@ def period(sched: Schedule) -> Period:
     day = today(sched)
     default = default_period(day, sched.network.zone, active_campaign(sched.campaigns, day))
     try:
-        return parse_period(request.args.get("from"), request.args.get("to"), default)
+        first, last = (fields.slashed(request.args.get(name)) for name in ("from", "to"))
+        return parse_period(first, last, default)
     except PeriodError as exc:
         raise BadArgument(str(exc)) from None
 

@@ -1,4 +1,9 @@
-"""Emergency alerts in the panel: the banner everyone sees, and getting an alert on air.
+"""Emergency alerts in the panel: the banner everyone sees, the confirmation step, and
+getting an alert on air.
+
+An operator's banner says when *their* commune airs the alert (its item in the stored
+plan, or the slot it will take once that day is planned), never when the order was
+given: an operator reads the time as "listen then".
 
 The producing station's playout daemon airs an alert by itself; communes air what their
 playlists say, so a new alert is put first in each commune's next slot
@@ -13,7 +18,7 @@ from dataclasses import dataclass
 from broadcaster.airplan import alerts as alert_plan
 from broadcaster.airplan.store import load_plan
 from broadcaster.alerts import Alert, alerts_raised
-from broadcaster.alerts.raising import Raised, where_label
+from broadcaster.alerts.raising import Preview, Raised, where_label
 from broadcaster.errors import BroadcasterError
 from broadcaster.runtime import Runtime
 from web.schedule import text
@@ -23,7 +28,7 @@ from web.schedule import text
 class BannerAlert:
     id: int
     title: str
-    at: str  # "HH:MM", or "HH:MM ngày dd/mm" when not today
+    when: str  # the sentence after the title: when it airs (operator) or was ordered (staff)
     where: str  # for staff: which stations; empty for an operator
 
 
@@ -41,14 +46,49 @@ def banner_alerts(
     if station_id is not None:
         aired_at = _aired_at(rt, station_id, raised, zone)
         return [
-            BannerAlert(a.id, a.title, _when(aired_at.get(a.id, a.raised_at), now, zone), "")
+            BannerAlert(a.id, a.title, _operator_when(rt, a, station_id, aired_at, now), "")
             for a in raised
         ]
     names = _station_names(rt)
     return [
-        BannerAlert(a.id, a.title, _when(a.raised_at, now, zone), where_label(a, names))
+        BannerAlert(
+            a.id, a.title, f"lệnh phát lúc {_when(a.raised_at, now, zone)}", where_label(a, names)
+        )
         for a in raised
     ]
+
+
+def _operator_when(
+    rt: Runtime,
+    alert: Alert,
+    station_id: str,
+    aired_at: dict[int, dt.datetime],
+    now: dt.datetime,
+) -> str:
+    """When the operator's station airs ``alert``: its plan item, else the slot it will take."""
+    zone = rt.settings.zone
+    if alert.id in aired_at:
+        return f"phát lúc {_when(aired_at[alert.id], now, zone)}"
+    try:
+        sched = rt.schedule()
+    except BroadcasterError:
+        return "giờ phát chưa xác định"
+    if station_id == sched.network.producer.id:
+        return f"phát ngay lúc {_when(alert.raised_at, now, zone)}"
+    raised = alert.raised_at.astimezone(zone).date()
+    days = [raised, raised + dt.timedelta(days=1)]
+    slots = alert_plan.slot_times(sched.network, sched.campaigns, days)
+    slot = next(
+        (
+            p.slot
+            for p in alert_plan.targets(alert, sched.network, slots)
+            if p.station_id == station_id
+        ),
+        None,
+    )
+    if slot is None:
+        return "chưa có buổi phát nào trong 24 giờ tới"
+    return f"phát lúc {_when(slot.start, now, zone)} (khi lập kế hoạch ngày đó)"
 
 
 def _station_names(rt: Runtime) -> dict[str, str]:
@@ -79,6 +119,38 @@ def _when(moment: dt.datetime, now: dt.datetime, zone: dt.tzinfo) -> str:
     if local.date() == now.astimezone(zone).date():
         return f"{local:%H:%M}"
     return f"{local:%H:%M} ngày {local:%d/%m}"
+
+
+@dataclass(frozen=True)
+class WhenRow:
+    """One line of the confirmation step: who airs the alert, and when."""
+
+    names: str
+    when: str
+
+
+def preview_rows(preview: Preview, names: dict[str, str], producer: str, *, today: dt.date):
+    """The confirmation step's table: the producer first, then communes grouped by time."""
+    rows = []
+    if preview.producer_now:
+        rows.append(
+            WhenRow(names.get(producer, producer), "Ngay khi xác nhận (cắt ngang chương trình)")
+        )
+    grouped: dict[str, list[str]] = {}
+    for target in sorted(preview.targets, key=lambda t: (t.slot is None, t.slot and t.slot.start)):
+        name = names.get(target.station_id, target.station_id)
+        if target.slot is None:
+            when = "Không có buổi phát nào trong 24 giờ tới"
+        else:
+            day = target.slot.start.date()
+            when = f"{text.hhmm(target.slot.start)} " + (
+                "hôm nay" if day == today else f"ngày {day:%d/%m}"
+            )
+            if not preview.stored.get(day):
+                when += " (khi lập kế hoạch ngày đó)"
+        grouped.setdefault(when, []).append(name)
+    rows += [WhenRow(", ".join(who), when) for when, who in grouped.items()]
+    return rows
 
 
 def placement_report(raised: Raised, *, today: dt.date) -> str:

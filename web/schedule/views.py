@@ -29,7 +29,7 @@ from broadcaster import alerts
 from broadcaster.accounts import Role
 from broadcaster.airplan import service as airplan
 from broadcaster.airplan.store import is_planned
-from broadcaster.alerts import raising
+from broadcaster.alerts import raising, withdrawing
 from broadcaster.errors import BroadcasterError, InvalidInput, Refused
 from broadcaster.library.bulletins import Kind
 from broadcaster.planning.campaigns import active_campaign, slots_on
@@ -100,11 +100,11 @@ def _day_arg(value: str | None, default: dt.date) -> dt.date:
     value = (value or "").strip()
     if not value:
         return default
-    for parse in (dt.date.fromisoformat, lambda v: dt.datetime.strptime(v, "%d/%m/%Y").date()):
-        try:
-            return parse(value)
-        except ValueError:
-            continue
+    from web.fields import parse_date
+
+    day = parse_date(value)
+    if day is not None:
+        return day
     message = f"Ngày “{value[:40]}” không hợp lệ: hãy nhập theo dạng 30/11/2026."
     abort(make_response(render_template("error.html", status=400, message=message), 400))
 
@@ -279,6 +279,13 @@ def alert():
     return _alert_page()
 
 
+def _chosen() -> tuple[str, list[str] | None]:
+    """The bulletin and stations (None: all) a form or a query names."""
+    everywhere = request.values.get("all") == "1"
+    stations = None if everywhere else request.values.getlist("stations")
+    return request.values.get("bulletin_id", "").strip(), stations
+
+
 def _alert_page(*, status: int = 200, errors: tuple[str, list[str]] | None = None):
     rt = runtime()
     moment = now()
@@ -299,11 +306,39 @@ def _alert_page(*, status: int = 200, errors: tuple[str, list[str]] | None = Non
         errors=errors or schedule_error,
         choices=choices,
         recent=[(a, alerts_page.where_label(a, names)) for a in recent[:20]],
-        chosen=request.form.get("bulletin_id", ""),
-        chosen_stations=set(request.form.getlist("stations")),
-        all_chosen=request.form.get("all") == "1",
+        chosen=request.values.get("bulletin_id", ""),
+        chosen_stations=set(request.values.getlist("stations")),
+        all_chosen=request.values.get("all") == "1",
         zone=rt.settings.zone,
     ), status
+
+
+@bp.get("/alert/confirm")
+@requires("alert.raise")
+def confirm_alert():
+    """The step before an alert goes out: what, where and when, to confirm or go back."""
+    rt = runtime()
+    sched, schedule_error = _load_schedule()
+    if sched is None:
+        return _alert_page(status=422, errors=schedule_error)
+    bulletin_id, stations = _chosen()
+    try:
+        preview = raising.preview_alert(rt, bulletin_id, stations=stations)
+    except Refused as refused:
+        message = refusals.text(refused, rt.settings.zone)
+        return _alert_page(status=refusals.status(refused), errors=(message, []))
+    producer = sched.network.producer.id
+    rows = alerts_page.preview_rows(preview, sched.names, producer, today=now().date())
+    return render_template(
+        "schedule/alert_confirm.html",
+        preview=preview,
+        rows=rows,
+        bulletin_id=bulletin_id,
+        stations=stations,
+        where="tất cả các đài"
+        if stations is None
+        else ", ".join(sched.names.get(s, s) for s in dict.fromkeys(stations)),
+    )
 
 
 @bp.post("/alert")
@@ -313,14 +348,15 @@ def raise_alert():
     sched, schedule_error = _load_schedule()
     if sched is None:
         return _alert_page(status=422, errors=schedule_error)
-    everywhere = request.form.get("all") == "1"
+    bulletin_id, stations = _chosen()
+    confirmed = request.form.get("confirmed") == "1"
     try:
-        raised = raising.raise_alert(
-            rt,
-            request.form.get("bulletin_id", "").strip(),
-            stations=None if everywhere else request.form.getlist("stations"),
-            by=g.user.username,
-        )
+        if not confirmed:  # nothing goes out without the confirmation step
+            raising.preview_alert(rt, bulletin_id, stations=stations)
+            query = {"bulletin_id": bulletin_id}
+            query |= {"all": "1"} if stations is None else {"stations": stations}
+            return redirect(url_for(".confirm_alert", **query), 303)
+        raised = raising.raise_alert(rt, bulletin_id, stations=stations, by=g.user.username)
     except Refused as refused:
         message = refusals.text(refused, rt.settings.zone)
         return _alert_page(status=refusals.status(refused), errors=(message, []))
@@ -333,6 +369,59 @@ def raise_alert():
         headline, details = text.error_text(raised.publish_error)
         flash(
             "Thông báo đã được ghi nhận nhưng chưa đưa được vào danh sách phát của các xã: "
+            f"{headline} {' '.join(details)}",
+            "error",
+        )
+    return redirect(url_for(".alert"))
+
+
+@bp.get("/alert/<int:alert_id>/withdraw")
+@requires("alert.withdraw")
+def withdraw_alert_page(alert_id: int):
+    return _withdraw_page(alert_id)
+
+
+def _withdraw_page(alert_id: int, *, status: int = 200, error: str = ""):
+    """The confirmation step of a withdrawal: which alert, why, and what it changes."""
+    rt = runtime()
+    found = alerts.alert_by_id(rt.engine, alert_id)
+    if found is None:
+        abort(404)
+    sched, _ = _load_schedule()
+    return render_template(
+        "schedule/alert_withdraw.html",
+        alert=found,
+        where=alerts_page.where_label(found, sched.names if sched else {}),
+        error=error,
+        reason=request.form.get("reason", ""),
+        zone=rt.settings.zone,
+    ), status
+
+
+@bp.post("/alert/<int:alert_id>/withdraw")
+@requires("alert.withdraw")
+def withdraw_alert(alert_id: int):
+    rt = runtime()
+    try:
+        done = withdrawing.withdraw_alert(
+            rt, alert_id, by=g.user.username, reason=request.form.get("reason", "")
+        )
+    except Refused as refused:
+        message = refusals.text(refused, rt.settings.zone)
+        if refused.code == "alert-unknown":
+            page = render_template("error.html", status=404, message=message)
+            abort(make_response(page, 404))
+        return _withdraw_page(alert_id, status=refusals.status(refused), error=message)
+    title = done.alert.title or done.alert.bulletin_id
+    flash(
+        f"Đã thu hồi thông báo khẩn cấp #{alert_id} “{title}”: các đài không phát thông báo "
+        "này nữa ở những buổi phát chưa diễn ra.",
+        "ok",
+    )
+    if done.publish_error:
+        headline, details = text.error_text(done.publish_error)
+        flash(
+            "Việc thu hồi đã được ghi nhận nhưng chưa xuất lại được danh sách phát: "
             f"{headline} {' '.join(details)}",
             "error",
         )

@@ -13,16 +13,26 @@
     var loaded = Date.now();
 
     function pad(n) { return (n < 10 ? "0" : "") + n; }
-    function present() {
+    // data-now="time" holds 06:31 (24-hour), data-now="date" holds 30/11/2026.
+    function present(kind) {
       var t = new Date(serverNow + (Date.now() - loaded) + offset);
-      return t.getUTCFullYear() + "-" + pad(t.getUTCMonth() + 1) + "-" + pad(t.getUTCDate()) +
-        "T" + pad(t.getUTCHours()) + ":" + pad(t.getUTCMinutes());
+      if (kind === "date") {
+        return pad(t.getUTCDate()) + "/" + pad(t.getUTCMonth() + 1) + "/" + t.getUTCFullYear();
+      }
+      return pad(t.getUTCHours()) + ":" + pad(t.getUTCMinutes());
     }
     function refresh() {
-      document.querySelectorAll("input[data-now]").forEach(function (input) { input.value = present(); });
+      document.querySelectorAll("input[data-now]").forEach(function (input) {
+        input.value = present(input.getAttribute("data-now"));
+      });
     }
 
-    document.addEventListener("input", function (event) { event.target.removeAttribute("data-now"); });
+    // Touching the time or the date keeps both as they are (they are one moment).
+    document.addEventListener("input", function (event) {
+      var group = event.target.closest("fieldset") || event.target;
+      group.querySelectorAll("[data-now]").forEach(function (input) { input.removeAttribute("data-now"); });
+      event.target.removeAttribute("data-now");
+    });
     document.addEventListener("visibilitychange", function () { if (!document.hidden) refresh(); });
     document.addEventListener("submit", refresh, true);
     setInterval(refresh, 30000);

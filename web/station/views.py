@@ -27,6 +27,7 @@ from flask import (
     render_template,
     request,
     send_file,
+    session,
     url_for,
 )
 from sqlalchemy.exc import OperationalError
@@ -42,14 +43,14 @@ from broadcaster.playlists.formats import PLAYLIST, SCHEDULE_HTML, SCHEDULE_TEXT
 from broadcaster.playlists.sessions import (
     clock,
     date_label,
-    duration_label,
     form_label,
     priority_label,
     session_heading,
 )
 from broadcaster.reports.coverage import OUTCOME_LABELS, SOURCE_LABELS
 from web import errors as web_errors
-from web import headers, refusals
+from web import fields, headers, refusals
+from web.content.text import fmt_seconds
 from web.context import now, runtime
 from web.permissions import can_use_station
 from web.station import day as days
@@ -98,11 +99,13 @@ def _helpers() -> dict:
     return {
         "clock": clock,
         "date_label": date_label,
-        "duration_label": duration_label,
+        # whole seconds cut, as the audio player beside it counts (1:41, not 1:42)
+        "duration_label": fmt_seconds,
         "form_label": form_label,
         "priority_label": priority_label,
         "session_heading": session_heading,
         "outcome_labels": OUTCOME_LABELS,
+        "outcome_words": {outcome.value: label for outcome, label in OUTCOME_LABELS.items()},
         "source_labels": SOURCE_LABELS,
     }
 
@@ -145,7 +148,7 @@ def today(station_id: str):
 @station_access()
 def pick(station_id: str):
     """The date picker's target (a GET form cannot build a path)."""
-    day = days.parse_day(request.args.get("date", "").strip())
+    day = fields.parse_date(request.args.get("date"))
     if day is None:
         flash("Ngày không hợp lệ; hãy chọn lại ngày cần xem.", "error")
         return redirect(url_for(".today", station_id=station_id))
@@ -155,7 +158,32 @@ def pick(station_id: str):
 @bp.get("/<station_id>/day/<day>")
 @station_access()
 def day(station_id: str, day: str):
-    return _page(_station(station_id), _day(day))
+    station, the_day = _station(station_id), _day(day)
+    errors, typed = _refused_for(station.id, the_day)
+    return _page(station, the_day, errors=errors, forms=typed)
+
+
+REFUSED = "station_refused"  # the last refused confirmation, shown once by the next GET
+
+
+def _keep_refused(station_id: str, day: dt.date, position: int, error: str, form: dict) -> None:
+    """Keep a refusal and what was typed for the page the POST redirects to (PRG)."""
+    session[REFUSED] = {
+        "station": station_id,
+        "day": day.isoformat(),
+        "position": position,
+        "error": error,
+        "form": form,
+    }
+
+
+def _refused_for(station_id: str, day: dt.date) -> tuple[dict, dict]:
+    """The refusal kept for this station's day, taken once; ({}, {}) when there is none."""
+    kept = session.pop(REFUSED, None)
+    if not kept or kept.get("station") != station_id or kept.get("day") != day.isoformat():
+        return {}, {}
+    position = int(kept["position"])
+    return {position: kept["error"]}, {position: kept["form"]}
 
 
 def _page(
@@ -184,7 +212,6 @@ def _page(
                 "audio": days.approved_audio(item) is not None,
                 "open": item.day <= this_day and current <= item.starts_at + deadline,
                 "ahead": item.day > this_day,
-                "min": f"{item.starts_at.astimezone(zone):%Y-%m-%d}T00:00",
             }
         )
     confirmed = sum(1 for i in items if i["log"].latest is not None)
@@ -201,7 +228,8 @@ def _page(
         nav=[this_day - dt.timedelta(days=n) for n in range(NAV_DAYS, 0, -1)],
         can_confirm=can_confirm,
         names=names,
-        now_value=f"{current:%Y-%m-%dT%H:%M}",
+        now_date=f"{current:%d/%m/%Y}",
+        now_time=f"{current:%H:%M}",
         now_epoch_ms=int(current.timestamp() * 1000),
         zone_offset_ms=int(current.utcoffset().total_seconds() * 1000),
         fmt=lambda at: "" if at is None else f"{at.astimezone(zone):%H:%M %d/%m/%Y}",
@@ -278,6 +306,7 @@ def confirm(station_id: str, day: str, position: int):
     loaded = days.load_day(station, the_day)
     item = _item(loaded, position)
     form = {key: request.form.get(key, "") for key in forms.FIELDS}
+    page = url_for(".day", station_id=station.id, day=the_day.isoformat())
     try:
         recorded = confirm_airing(
             runtime().engine,
@@ -289,27 +318,28 @@ def confirm(station_id: str, day: str, position: int):
             zone=loaded.zone,
         )
     except Refused as refused:
-        return _page(
-            station,
-            the_day,
-            status=refusals.status(refused),
-            errors={position: refusals.text(refused, loaded.zone)},
-            forms={position: form},
-        )
+        # Post/Redirect/Get: a reload does not send the form again; the GET shows
+        # the message at the top and at the item, with what was typed.
+        log.info("confirmation of %s #%d refused: %s", station.id, position, refused.code)
+        error = refusals.text(refused, loaded.zone)
+        _keep_refused(station.id, the_day, position, error, forms.shown(form))
+        return redirect(f"{page}#muc-{position}")
     except OperationalError as error:
         if not web_errors.is_locked(error):
             raise
         # The day's page still reads (WAL); give the operator's entry back at its item.
         log.warning("database locked: confirmation of %s #%d not recorded", station.id, position)
         busy = {position: web_errors.BUSY}
-        page, _ = _page(station, the_day, errors=busy, forms={position: form})
+        page, _ = _page(station, the_day, errors=busy, forms={position: forms.shown(form)})
         return web_errors.busy_response(page)
     entry = recorded.entry
     what = "đính chính" if entry.corrects else "ghi nhận"
+    # "bản tin 03" is the item's place in the day (as printed and in the file names);
+    # the log entry is named apart, so no two different numbers are both called "số".
+    title = f" “{item.title}”" if item.title else ""
     flash(
-        f"Đã {what} bản tin số {position:02d}: {said(entry, loaded.zone)} "
-        f"(mục nhật ký {entry.id}).",
+        f"Đã {what} bản tin {position:02d}{title}: {said(entry, loaded.zone)}. "
+        f"Lưu ở nhật ký với mã {entry.id}.",
         "ok",
     )
-    page = url_for(".day", station_id=station.id, day=the_day.isoformat())
     return redirect(f"{page}#muc-{position}")
