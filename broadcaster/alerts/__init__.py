@@ -169,19 +169,7 @@ def _read(engine: Engine, *conditions) -> list[Alert]:
     for alert_id, station in named:
         stations.setdefault(alert_id, []).append(station)
     return [
-        Alert(
-            id=row["id"],
-            bulletin_id=row["bulletin_id"],
-            render_sha256=row["render_sha256"],
-            file=row["file"],
-            duration_s=row["duration_s"],
-            title=row["title"],
-            station_ids=None if row["all_stations"] else tuple(sorted(stations[row["id"]])),
-            raised_by=row["raised_by"],
-            raised_at=row["raised_at"],
-            form=row["form"],
-            withdrawn_at=row["withdrawn_at"],
-        )
+        _alert(row, None if row["all_stations"] else tuple(sorted(stations[row["id"]])))
         for row in rows
     ]
 
@@ -200,18 +188,21 @@ def on_air_for(engine: Engine, station_id: str, since: dt.datetime) -> list[Aler
     )
     with engine.connect() as connection:
         rows = connection.execute(query).mappings().all()
-    return [
-        Alert(
-            id=row["id"],
-            bulletin_id=row["bulletin_id"],
-            render_sha256=row["render_sha256"],
-            file=row["file"],
-            duration_s=row["duration_s"],
-            title=row["title"],
-            station_ids=None if row["all_stations"] else (station_id,),
-            raised_by=row["raised_by"],
-            raised_at=row["raised_at"],
-            form=row["form"],
-        )
-        for row in rows
-    ]
+    return [_alert(row, None if row["all_stations"] else (station_id,)) for row in rows]
+
+
+def _alert(row, station_ids: tuple[str, ...] | None) -> Alert:
+    """An ``alerts`` row (a mapping, with ``withdrawn_at`` when the query joined it)."""
+    return Alert(
+        id=row["id"],
+        bulletin_id=row["bulletin_id"],
+        render_sha256=row["render_sha256"],
+        file=row["file"],
+        duration_s=row["duration_s"],
+        title=row["title"],
+        station_ids=station_ids,
+        raised_by=row["raised_by"],
+        raised_at=row["raised_at"],
+        form=row["form"],
+        withdrawn_at=row.get("withdrawn_at"),
+    )
