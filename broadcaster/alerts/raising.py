@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from broadcaster import audit
 from broadcaster.airplan import alerts as alert_plan
 from broadcaster.airplan import service as airplan
-from broadcaster.airplan.store import load_plan
+from broadcaster.airplan.store import is_planned
 from broadcaster.alerts import Alert, alerts_raised, check_approved, record_alert
 from broadcaster.errors import BroadcasterError, Refused
 from broadcaster.library.bulletins import Bulletin, Kind
@@ -70,7 +70,7 @@ def preview_alert(runtime: Runtime, bulletin_id: str, *, stations: Sequence[str]
     days = [today, today + dt.timedelta(days=1)]
     slots = alert_plan.slot_times(schedule.network, schedule.campaigns, days)
     targets = tuple(alert_plan.targets(draft, schedule.network, slots))
-    stored = {day: day == today or bool(load_plan(runtime.engine, day, zone)) for day in days}
+    stored = {day: day == today or is_planned(runtime.engine, day) for day in days}
     return Preview(bulletin, record, draft.concerns(schedule.network.producer.id), targets, stored)
 
 
@@ -169,7 +169,7 @@ def _into_playlists(
     slots = alert_plan.slot_times(schedule.network, schedule.campaigns, days)
     targets = alert_plan.targets(alert, schedule.network, slots)
     landing = sorted({p.slot.start.date() for p in targets if p.slot is not None})
-    stored = {day: bool(load_plan(runtime.engine, day, zone)) for day in landing}
+    stored = {day: is_planned(runtime.engine, day) for day in landing}
     failure = None
     try:
         for day in landing:
