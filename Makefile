@@ -8,10 +8,12 @@ STAMP := $(VENV)/.installed
 
 .PHONY: demo test deps system-deps clean
 
-# The main job, offline: render the library with espeak-ng, approve it as "demo",
+# The main job, offline: the database at this release's schema (as a deploy does),
+# render the library with espeak-ng, approve it as "demo",
 # plan today and write every station's playlist, then serve the panel with one
 # demo account per role on http://127.0.0.1:5000 (Ctrl+C stops).
 demo: deps
+	$(BIN)/broadcaster db upgrade
 	$(BIN)/broadcaster validate
 	$(BIN)/broadcaster render --engine espeak
 	$(BIN)/broadcaster approve --all --by demo

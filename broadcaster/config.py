@@ -113,6 +113,7 @@ class ScheduleSettings:
 class PlayoutSettings:
     player: tuple[str, ...]  # argv; "{file}" is replaced by the audio file
     grace_s: float  # an item may still start this late after a restart, logged late
+    lease_s: float  # a leader that has not renewed for this long is taken over by a standby
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,31 @@ class PanelSettings:
     session_hours: int  # a login lasts this long at most
     secure_cookies: bool | None  # None: Secure whenever the request came over HTTPS
     trusted_proxies: tuple[str, ...]  # reverse proxies whose X-Forwarded-* are believed
+    # Signs the session cookies; every worker of one panel needs the same. Empty: the
+    # file below, else <data_dir>/secret_key (made once). Kept out of repr and logs.
+    secret_key: str = dataclasses.field(default="", repr=False)
+    secret_key_file: Path | None = None
+
+
+@dataclass(frozen=True)
+class DatabasePoolSettings:
+    """Connections each process keeps to the database server (not used by SQLite files
+    beyond one process): ``size`` kept open, ``overflow`` more at a peak."""
+
+    size: int = 5
+    overflow: int = 5
+    timeout_s: float = 30.0  # a request waits this long for a free connection, then fails
+
+    def engine_options(self, url: str) -> dict[str, float | int]:
+        """Keyword arguments for ``sqlalchemy.create_engine`` on ``url``; none for SQLite,
+        whose file is opened by each connection (and ``:memory:`` has a pool of its own)."""
+        if url.startswith("sqlite"):
+            return {}
+        return {
+            "pool_size": self.size,
+            "max_overflow": self.overflow,
+            "pool_timeout": self.timeout_s,
+        }
 
 
 @dataclass(frozen=True)
@@ -138,6 +164,7 @@ class LeafletSettings:
 class Settings:
     data_dir: Path
     database_url: str
+    database_pool: DatabasePoolSettings
     library_dir: Path
     lexicons: tuple[Path, ...]
     timezone: str
@@ -429,11 +456,16 @@ def _check_values(settings: Settings, layers: list[_Layer], problems: list[Probl
         bad(("playout", "player"), "'playout.player' must contain {file} where the file goes")
     if settings.playout.grace_s < 0:
         bad(("playout", "grace_s"), "'playout.grace_s' cannot be negative")
+    if settings.playout.lease_s < 1:
+        bad(("playout", "lease_s"), "'playout.lease_s' must be at least 1 second")
     if settings.playlists.keep_days < 1:
         bad(("playlists", "keep_days"), "'playlists.keep_days' must be at least 1 (today)")
     if settings.leaflet.qr_url and not settings.leaflet.qr_url.startswith("https://"):
         bad(("leaflet", "qr_url"), "'leaflet.qr_url' must be an https:// address, or empty")
     _check_panel(settings.panel, bad)
+    pool = settings.database_pool
+    if pool is not None and (pool.size < 1 or pool.overflow < 0 or pool.timeout_s <= 0):
+        bad(("database_pool",), "'database_pool' needs size >= 1, overflow >= 0, timeout_s > 0")
     if "default" not in settings.programmes:
         bad(("programmes",), "a programme named 'default' is needed")
     for name, programme in settings.programmes.items():
@@ -457,3 +489,9 @@ def _check_panel(panel: PanelSettings | None, bad) -> None:
                 ("panel", "trusted_proxies"),
                 f"'panel.trusted_proxies': '{address}' is not an IP address or network",
             )
+    if panel.secret_key and len(panel.secret_key) < 32:
+        bad(
+            ("panel", "secret_key"),
+            "'panel.secret_key' must be at least 32 characters "
+            "(make one with: python3 -c 'import secrets; print(secrets.token_hex(32))')",
+        )

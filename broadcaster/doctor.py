@@ -19,6 +19,7 @@ import requests
 from sqlalchemy.exc import SQLAlchemyError
 
 from broadcaster.airplan.store import is_planned
+from broadcaster.playout import lease
 from broadcaster.playout.player import command
 from broadcaster.runtime import Runtime
 from broadcaster.speech.espeak import VOICES as ESPEAK_VOICES
@@ -54,6 +55,7 @@ def run_checks(runtime: Runtime) -> list[Check]:
         check_data_dir(settings.data_dir),
         check_player(settings.playout.player),
         check_today_planned(runtime),
+        check_playout_leader(runtime),
     ]
 
 
@@ -73,6 +75,28 @@ def check_today_planned(runtime: Runtime) -> Check:
         f"no plan stored for {today}: run broadcaster plan (the playout daemon plans it "
         "from the approved audio when it finds none)",
     )
+
+
+def check_playout_leader(runtime: Runtime) -> Check:
+    """Which daemon plays each station (one leads, others stand by), from the leases."""
+    name = "playout leader"
+    try:
+        held = lease.holdings(runtime.engine)
+    except (SQLAlchemyError, OSError) as error:
+        return Check(name, Status.MISSING, f"the database cannot be read: {error}")
+    if not held:
+        return Check(name, Status.WARN, "no playout daemon has run yet (broadcaster playout)")
+    now, zone = runtime.clock.now(), runtime.settings.zone
+    said, lapsed = [], False
+    for row in held:
+        if row.expires_at > now:
+            since = row.acquired_at.astimezone(zone)
+            said.append(f"{row.station_id}: {row.holder} since {since:%Y-%m-%d %H:%M:%S}")
+        else:
+            lapsed = True
+            ended = row.expires_at.astimezone(zone)
+            said.append(f"{row.station_id}: none (lease of {row.holder} ended {ended:%H:%M:%S})")
+    return Check(name, Status.WARN if lapsed else Status.OK, "; ".join(said))
 
 
 def check_program(program: str, package: str) -> Check:

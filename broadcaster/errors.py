@@ -9,7 +9,7 @@ else is a bug and keeps its traceback.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 
@@ -20,6 +20,8 @@ class Problem:
     source: str  # file path, or a label such as "BROADCASTER_DATA_DIR"
     line: int | None
     message: str
+    # names the rule broken, for a translation (the panel's schedule forms); not compared
+    code: str = field(default="", compare=False)
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source
@@ -107,3 +109,9 @@ def path_label(path: Path | str) -> str:
 
 class AudioError(BroadcasterError):
     """An audio file is unreadable, not audio, silent or too long."""
+
+
+class DatabaseOutOfDate(BroadcasterError):
+    """The database's schema is not the one this release reads: behind (an older release
+    made it, or it is new) or ahead (a newer release upgraded it). ``broadcaster db
+    upgrade`` is the only thing that changes a schema, so nothing starts until it has run."""

@@ -50,8 +50,8 @@ class Located:
             path = path[:-1]
         return self.lines.get((), None)
 
-    def problem(self, path: KeyPath, message: str) -> Problem:
-        return Problem(self.source, self.line(*path), message)
+    def problem(self, path: KeyPath, message: str, code: str = "") -> Problem:
+        return Problem(self.source, self.line(*path), message, code)
 
 
 def load_text(text: str, source: str) -> Located:

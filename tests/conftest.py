@@ -11,9 +11,12 @@ import pytest
 import shifted_clock  # tests/ is on sys.path: conftest.py sits there
 from click.testing import CliRunner
 from pg import database_url, postgresql_cluster, postgresql_url  # noqa: F401 (fixtures)
+from schema_template import build_from_metadata
 
+from broadcaster import db
 from broadcaster.cli import cli
 from broadcaster.config import Settings, load_settings
+from broadcaster.db import migrations
 from broadcaster.runtime import FixedClock
 
 REPO = Path(__file__).resolve().parent.parent
@@ -31,6 +34,79 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_report_header(config: pytest.Config) -> str | None:
     return shifted_clock.describe()
+
+
+# -- databases: built from the schema, not migrated, for speed --------------------------------
+#
+# Hundreds of tests each make a database. In production only `broadcaster db upgrade` makes
+# a schema (and a brand-new SQLite file on first use); here a new database is a copy of
+# a template made once per session from `db.metadata` (the tables as the code declares
+# them, other helpers' new ones included) with the triggers and totals the migrations
+# install, stamped at head. tests/db/test_migrations.py holds migrations == metadata and
+# opts out of this (it runs the real migrations).
+
+
+@pytest.fixture(scope="session")
+def _schema_template(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("schema") / "template.db"
+    engine = db.engine(f"sqlite:///{path}")
+    with engine.begin() as connection:
+        build_from_metadata(connection)
+    engine.dispose()  # the last connection checkpoints the WAL into the file
+    return path
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _databases_from_metadata(_schema_template):
+    """A database that does not exist yet (or has no table) starts as the template.
+    For the whole session (module fixtures make databases too); the real functions stay
+    reachable as ``__wrapped__``."""
+    real_connect = db.connect
+
+    def prepare(url: str) -> bool:
+        if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+            path = Path(url.removeprefix("sqlite:///"))
+            if path.exists() and path.stat().st_size > 0:
+                return False
+            path.parent.mkdir(parents=True, exist_ok=True)
+            spare = path.with_name(f".{path.name}.{os.getpid()}.template")
+            shutil.copyfile(_schema_template, spare)
+            try:
+                os.link(spare, path)  # never over a file another process made meanwhile
+            except FileExistsError:
+                return False
+            finally:
+                spare.unlink()
+            return True
+        if url.startswith("postgresql"):
+            engine = db.engine(url)
+            try:
+                with engine.begin() as connection:
+                    if migrations.status(connection).state != "empty":
+                        return False
+                    build_from_metadata(connection)
+            finally:
+                engine.dispose()
+            return True
+        return False
+
+    def connect(url: str, **options):
+        if url.startswith("sqlite:///:memory:"):  # one connection per thread: build on it
+            engine = db.engine(url, **options)
+            with engine.begin() as connection:
+                if migrations.status(connection).state == "empty":
+                    build_from_metadata(connection)
+            migrations.check(engine)
+            return engine
+        prepare(url)
+        return real_connect(url, **options)
+
+    connect.__wrapped__ = real_connect
+    prepare.__wrapped__ = migrations.create_if_new
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(db, "connect", connect)
+        patch.setattr(migrations, "create_if_new", prepare)
+        yield
 
 
 @pytest.fixture

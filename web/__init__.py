@@ -33,7 +33,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
 
 def _area_blueprints() -> list:
     """One blueprint per area; each lives in its own module."""
-    from web import admin, api, audit_trail, content, leaflet, reports, schedule, station
+    from web import admin, api, audit_trail, content, leaflet, programme, reports, schedule, station
 
-    areas = (content, audit_trail, schedule, station, leaflet, api, reports, admin)
+    areas = (content, audit_trail, schedule, programme, station, leaflet, api, reports, admin)
     return [m.bp for m in areas]

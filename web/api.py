@@ -17,8 +17,9 @@ belongs to one station (issued and revoked in the admin area, see
   ``corrects`` (409 otherwise). The rule is the panel's (:mod:`broadcaster.airlog.confirm`).
   An alert aired the moment the device learnt of it is reported with the alert's
   ``scheduled_at`` (its raise time, as the alerts endpoint gives it) and ``bulletin_id``,
-  as the producing station's daemon logs it; its place at the head of the next slot
-  is an ordinary playlist item, reported like any other.
+  as the producing station's daemon logs it. Its place at the head of the next slot
+  is a playlist item with the same ``alert_id``: a device airs the alert once, and
+  either report settles that plan item (:mod:`broadcaster.alerts.settling`).
 
 Errors are JSON ``{"error": "...", "field": "..."}``: 400 for a bad field (named) or
 JSON nested too deep, 401 without a valid token, 403 for another station's token, 404
@@ -41,6 +42,7 @@ from broadcaster.accounts import tokens
 from broadcaster.airlog import Source
 from broadcaster.airlog.confirm import Claim, confirm
 from broadcaster.airplan import alerts as alert_plan
+from broadcaster.alerts.settling import settled_item
 from broadcaster.errors import Refused
 from web import limits, refusals
 from web.context import csrf, now, runtime
@@ -142,6 +144,7 @@ def playlist(station_id: str):
                     "title": entry.title,
                     "form": item.form,
                     "priority": item.priority,
+                    "alert_id": alert_plan.alert_id_of(item),  # the alerts' id: air it once
                     "duration_s": item.duration_s,
                     "sha256": item.render_sha256,
                     "file": item.file,
@@ -341,7 +344,7 @@ def _planned_item(station, body: dict, scheduled: dt.datetime, zone: dt.tzinfo):
             near = [i for i in near if getattr(i, name) == value]
             if not near:
                 raise _bad(name, f"không khớp với bản tin phát lúc {_iso(scheduled, zone)}.")
-    return near[0]
+    return settled_item(runtime().engine, near[0], zone)
 
 
 def _aired_at_once(station_id: str, scheduled: dt.datetime, zone: dt.tzinfo) -> list:

@@ -54,13 +54,18 @@ class _Sessions(SecureCookieSessionInterface):
 
 def init_app(app: Flask) -> None:
     """What logging in needs from the whole app: the client's real address, the
-    cookie's lifetime and Secure flag, and the throttle on the runtime's clock."""
+    cookie's lifetime and Secure flag, and the throttle on the runtime's clock and
+    database."""
     panel = app.extensions["broadcaster"].settings.panel
     app.config["PERMANENT_SESSION_LIFETIME"] = dt.timedelta(hours=panel.session_hours)
     app.session_interface = _Sessions()
     app.wsgi_app = proxies.TrustedProxies(app.wsgi_app, proxies.networks(panel.trusted_proxies))
-    clock = app.extensions["broadcaster"].clock
-    app.extensions["login_throttle"] = Throttle(clock=lambda: clock.now().timestamp())
+    runtime = app.extensions["broadcaster"]
+    clock = runtime.clock
+    # In the database: every worker behind the proxy counts the same failures.
+    app.extensions["login_throttle"] = Throttle(
+        runtime.engine, clock=lambda: clock.now().timestamp()
+    )
 
 
 @bp.before_app_request

@@ -24,8 +24,10 @@ ROLE_ACTIONS: dict[Role, frozenset[str]] = {
             "content.lexicon",
             "schedule.view",
             "schedule.plan",
+            "programme.edit",
             "alert.raise",
             "alert.withdraw",
+            "alert.emergency",  # the "Cảnh báo khẩn" pages
             "station.view_any",
             "logs.view",
             "audit.view",
@@ -34,7 +36,15 @@ ROLE_ACTIONS: dict[Role, frozenset[str]] = {
     ),
     Role.OPERATOR: frozenset({"station.view_own", "airing.confirm_own", "leaflet.print_own"}),
     Role.LEADER: frozenset(
-        {"logs.view", "reports.view", "reports.export", "station.view_any", "leaflet.print"}
+        {
+            "logs.view",
+            "reports.view",
+            "reports.export",
+            "station.view_any",
+            "leaflet.print",
+            "alert.emergency",
+            "alert.override",  # approve a typed warning when no second staff member is there
+        }
     ),
     Role.ADMIN: frozenset(
         {
@@ -43,7 +53,10 @@ ROLE_ACTIONS: dict[Role, frozenset[str]] = {
             "tokens.manage",
             "audit.view",
             "schedule.view",
+            "programme.edit",
             "leaflet.print",
+            "alert.emergency",
+            "alert.override",
         }
     ),
 }

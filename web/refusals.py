@@ -101,6 +101,50 @@ _TEXTS: dict[str, Callable[[Params, dt.tzinfo], str]] = {
         "Không lập lại kế hoạch cho ngày đã qua: kế hoạch của những ngày đó là căn cứ "
         "đối chiếu với nhật ký phát sóng."
     ),
+    # -- stations, slots and campaigns (the schedule files' checks: broadcaster/planning)
+    "slot-overlap": lambda p, z: (
+        "Khung giờ này trùng với một khung giờ khác của đài trong cùng ngày."
+    ),
+    "slot-too-short": lambda p, z: (
+        "Khung giờ này ngắn hơn bản tin ngắn nhất đã duyệt: không phát được bản tin nào."
+    ),
+    "slot-past-midnight": lambda p, z: "Khung giờ này kéo dài qua nửa đêm: hãy bắt đầu sớm hơn.",
+    "slot-missing": lambda p, z: "Hãy nhập đủ ngày phát, giờ bắt đầu và số phút.",
+    "slot-days-invalid": lambda p, z: (
+        "Ngày phát không hợp lệ: viết t2-t6 (thứ Hai đến thứ Sáu), t2-cn (hằng ngày), "
+        "hoặc liệt kê như t2, t4, t6."
+    ),
+    "slot-start-invalid": lambda p, z: (
+        "Giờ bắt đầu không hợp lệ: viết theo dạng 24 giờ, như 06:30."
+    ),
+    "slot-minutes-invalid": lambda p, z: "Số phút phải là số nguyên từ 1 đến 240.",
+    "slots-empty": lambda p, z: "Đài cần ít nhất một khung giờ phát.",
+    "name-missing": lambda p, z: "Hãy nhập tên (tiếng Việt).",
+    "level-invalid": lambda p, z: "Hãy chọn cấp của đài sản xuất: cấp huyện hoặc cấp tỉnh.",
+    "field-missing": lambda p, z: "Trường này là bắt buộc.",
+    "date-invalid": lambda p, z: "Ngày không hợp lệ: viết theo dạng 30/11/2026.",
+    "dates-reversed": lambda p, z: "Ngày kết thúc sớm hơn ngày bắt đầu.",
+    "peak-outside": lambda p, z: "Đợt cao điểm phải nằm trong thời gian của chiến dịch.",
+    "peak-minutes-invalid": lambda p, z: "Số phút phát thêm phải là số nguyên từ 0 đến 120.",
+    "peak-no-airtime": lambda p, z: (
+        "Đợt cao điểm cần thêm thời lượng: nhập số phút phát thêm cho mỗi khung giờ."
+    ),
+    "peak-past-midnight": lambda p, z: (
+        "Với số phút phát thêm của đợt cao điểm, một khung giờ sẽ kéo dài qua nửa đêm."
+    ),
+    "peak-overlap": lambda p, z: (
+        "Trong đợt cao điểm, các khung giờ (đã kéo dài hoặc thêm) của một đài sẽ trùng nhau."
+    ),
+    "station-unknown": lambda p, z: "Đợt cao điểm nêu một đài không có trong danh sách đài.",
+    "bulletins-invalid": lambda p, z: "Hãy chọn tất cả các hình thức, hoặc ít nhất một bản tin.",
+    "bulletin-unknown": lambda p, z: "Có bản tin không có trong thư viện.",
+    "bulletin-twice": lambda p, z: "Một bản tin được chọn hai lần.",
+    "coverage-invalid": lambda p, z: (
+        "Mục tiêu không hợp lệ: số lần từ 1 đến 100, trong số ngày từ 1 đến 366."
+    ),
+    "schedule-invalid": lambda p, z: (
+        "Lịch phát sóng có lỗi ở chỗ khác trong tệp; hãy báo quản trị."
+    ),
     # -- approval
     "unknown-bulletin": lambda p, z: "Không tìm thấy bản tin này trong thư viện.",
     "not-rendered": lambda p, z: "Bản tin chưa có bản âm thanh: hãy dựng trước khi duyệt.",
@@ -116,6 +160,50 @@ _TEXTS: dict[str, Callable[[Params, dt.tzinfo], str]] = {
     "reject-reason-required": lambda p, z: "Vui lòng ghi lý do từ chối.",
     "rejected-before": lambda p, z: (
         "Bản âm thanh này đã bị từ chối; chỉ duyệt lại khi đã nghe lại và chọn duyệt lại."
+    ),
+    # -- bulletins (created in the panel; the field says where)
+    "bulletin-title-required": lambda p, z: "Hãy nhập tiêu đề bản tin.",
+    "bulletin-title-too-long": lambda p, z: (
+        f"Tiêu đề dài {p['length']} ký tự, vượt giới hạn {p['limit']} ký tự: hãy viết ngắn lại."
+    ),
+    "bulletin-title-no-letters": lambda p, z: "Tiêu đề cần có ít nhất một chữ cái hoặc chữ số.",
+    "bulletin-body-required": lambda p, z: "Hãy nhập nội dung bản tin.",
+    "bulletin-body-too-long": lambda p, z: (
+        f"Nội dung dài {p['length']} ký tự, vượt giới hạn {p['limit']} ký tự (khoảng ba phút "
+        "đọc): hãy tách thành hai bản tin."
+    ),
+    "bulletin-form-invalid": lambda p, z: (
+        f"Hãy chọn một hình thức từ 1 đến {p['count']}, hoặc “Bản tin chung”."
+    ),
+    "bulletin-priority-invalid": lambda p, z: "Hãy chọn mức ưu tiên.",
+    "bulletin-date-required": lambda p, z: "Hãy nhập ngày bắt đầu hiệu lực (ví dụ 30/11/2026).",
+    "bulletin-date-invalid": lambda p, z: (
+        f"“{p['value']}” không phải là một ngày hợp lệ; hãy viết theo dạng 30/11/2026."
+    ),
+    "bulletin-dates-reversed": lambda p, z: (
+        f"Ngày hết hiệu lực ({p['end']:%d/%m/%Y}) đang ở trước ngày bắt đầu hiệu lực "
+        f"({p['start']:%d/%m/%Y})."
+    ),
+    "bulletin-station-unknown": lambda p, z: (
+        f"Không có đài mang mã: {', '.join(map(str, p['stations']))}. "
+        "Hãy dùng mã đài như trong danh sách đài (ví dụ co-am)."
+    ),
+    # -- emergency warnings typed in the panel
+    "emergency-title-empty": lambda p, z: "Hãy nhập tiêu đề của cảnh báo.",
+    "emergency-title-long": lambda p, z: (
+        f"Tiêu đề dài {p['length']} ký tự; tối đa {p['limit']} ký tự."
+    ),
+    "emergency-text-empty": lambda p, z: "Hãy nhập nội dung cảnh báo cần phát.",
+    "emergency-text-long": lambda p, z: (
+        f"Nội dung dài {p['length']} ký tự; cảnh báo khẩn tối đa {p['limit']} ký tự "
+        "(khoảng hai phút đọc). Hãy viết ngắn gọn hơn."
+    ),
+    "emergency-override-reason": lambda p, z: (
+        "Hãy ghi lý do duyệt khẩn cấp thay cán bộ (ví dụ: ngoài giờ, không có cán bộ thứ hai)."
+    ),
+    "emergency-override-reason-long": lambda p, z: f"Lý do dài quá {p['limit']} ký tự.",
+    "emergency-override-scope": lambda p, z: (
+        "Chỉ cảnh báo soạn trên trang Cảnh báo khẩn mới được duyệt khẩn cấp."
     ),
     # -- alerts
     "alert-not-approved": lambda p, z: (

@@ -85,6 +85,11 @@ def record_unless(
     return entry_id, True
 
 
+def append(connection: Connection, airing: Airing) -> int:
+    """Append one entry inside the caller's transaction (playout checks its lease in it)."""
+    return _insert(connection, airing)
+
+
 def _insert(connection: Connection, airing: Airing) -> int:
     values = {name: getattr(airing, name) for name in _COLUMNS}
     values["outcome"] = airing.outcome.value

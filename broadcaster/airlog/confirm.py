@@ -100,7 +100,10 @@ def confirm(
     entry = Airing(**{**airing.__dict__, "id": entry_id})
     if created:
         action = "correct" if claim.corrects else "confirm"
-        detail = f"{item.day:%d/%m/%Y} bản tin số {item.position:02d} ({item.bulletin_id}): "
+        # "bản tin 03" is the item's place in the day (as printed and in the file
+        # names); only the log entry is "mục số", as in the reports and the CSV.
+        named = f"“{item.title}”" if item.title else item.bulletin_id
+        detail = f"{item.day:%d/%m/%Y} bản tin {item.position:02d} {named}: "
         detail += said(entry, zone)
         if claim.corrects:
             detail += f"; đính chính mục số {claim.corrects}"

@@ -19,7 +19,7 @@ from broadcaster import audit
 from broadcaster.airplan import alerts as alert_plan
 from broadcaster.airplan import service as airplan
 from broadcaster.airplan.store import is_planned
-from broadcaster.alerts import Alert, alerts_raised, check_approved, record_alert
+from broadcaster.alerts import Alert, alerts_raised, check_approved, emergency, record_alert
 from broadcaster.errors import BroadcasterError, Refused
 from broadcaster.library.bulletins import Bulletin, Kind
 from broadcaster.render.manifest import RenderRecord
@@ -96,6 +96,8 @@ def raise_alert(
     where = where_label(alert, schedule.names)
     detail = f"#{alert_id} khẩn cấp, âm thanh {record.sha256[:12]}: {where}"
     audit.log(runtime.engine, audit.Entry(now, by, "alert", bulletin_id, detail))
+    if chosen is not None:
+        emergency.limit_to(runtime, bulletin_id, chosen)  # a typed warning: these stations
     return _into_playlists(runtime, schedule, alert, bulletin, record, now=now)
 
 

@@ -27,7 +27,7 @@ from broadcaster.render.manifest import RenderRecord
 from broadcaster.runtime import Runtime
 
 # What changes what a bulletin says (for the four-eyes rule), per the audit trail.
-AUTHOR_ACTIONS = frozenset({"edit", "upload", "create"})
+AUTHOR_ACTIONS = frozenset({"edit", "upload", "create", "duplicate"})
 
 
 @dataclass(frozen=True)

@@ -4,10 +4,15 @@ Errors a user can act on (:class:`BroadcasterError`, usage mistakes, and the
 machine's state: a read-only data directory, input that is not UTF-8) are turned
 into ``error: ...`` with a non-zero exit in one place, :class:`BroadcasterGroup`;
 nothing else catches them. Account commands live in ``cli/users.py``.
+
+Each command imports the package's work when it runs: ``broadcaster --help``, a
+typing mistake and the light commands then start without SQLAlchemy, numpy or scipy
+(``benchmarks/cli_startup.py``; ``tests/cli/test_startup.py`` holds it).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import gc
 import sys
@@ -17,9 +22,7 @@ from pathlib import Path
 
 import click
 
-from broadcaster import audit
-from broadcaster.airplan import report as plan_report
-from broadcaster.airplan import service as airplan
+from broadcaster.cli.db import db_group
 from broadcaster.cli.leaflet import leaflet
 from broadcaster.cli.rules import alert, approve, confirm_airing
 from broadcaster.cli.support import (
@@ -32,8 +35,6 @@ from broadcaster.cli.support import (
     text_lines,
 )
 from broadcaster.cli.users import user
-from broadcaster.normalize import normalize as normalize_text
-from broadcaster.playlists import prune_days
 
 FORM_FIELDS_MB = 1  # a request may carry form fields beside the largest upload
 
@@ -81,7 +82,13 @@ def _check_data_dir(data_dir: Path, *, create: bool) -> None:
 @pass_runtime
 def validate(lazy: LazyRuntime) -> None:
     """Check every bulletin file; list every problem with its file and line."""
-    library = lazy.get().library()
+    runtime = lazy.get()
+    library = runtime.library()
+    if any(b.stations for b in library):  # a station limit names stations of the schedule
+        from broadcaster.library.bulletins import load_library
+
+        ids = {s.id for s in runtime.schedule().network.stations}
+        load_library(runtime.settings.library_dir, station_ids=ids)  # file and line of each
     forms = 24 - len(library.missing_forms)
     click.echo(f"{len(library)} bulletins OK; {forms} of 24 forms covered.")
     if library.missing_forms:
@@ -112,6 +119,8 @@ def list_(lazy: LazyRuntime) -> None:
 @pass_runtime
 def normalize(lazy: LazyRuntime, text: Sequence[str]) -> None:
     """Print the spoken form of TEXT, or of standard input line by line."""
+    from broadcaster.normalize import normalize as normalize_text
+
     lexicon = lazy.get().lexicon
     if text:
         click.echo(normalize_text(" ".join(text), lexicon))
@@ -126,6 +135,8 @@ def normalize(lazy: LazyRuntime, text: Sequence[str]) -> None:
 @pass_runtime
 def spoken(lazy: LazyRuntime, ids: Sequence[str]) -> None:
     """Print each bulletin's spoken form (all, or the IDS given)."""
+    from broadcaster.normalize import normalize as normalize_text
+
     runtime = lazy.get()
     library = runtime.library()
     for bulletin in library.select(ids) if ids else library:
@@ -144,8 +155,9 @@ def render(
     lazy: LazyRuntime, engine: str | None, only: Sequence[str], jobs: int | None, by: str
 ) -> None:
     """Render bulletins into mastered MP3s in the data directory, with a manifest."""
-    # Imported here, like doctor's checks: numpy and scipy cost every other command
-    # (the panel's process above all) some 70 MB.
+    # numpy and scipy would cost every other command (the panel's process above all)
+    # some 70 MB besides the start-up time.
+    from broadcaster import audit
     from broadcaster.render import pipeline as render_stage
 
     runtime = lazy.get(**({"speech.engines": [engine]} if engine else {}))
@@ -222,6 +234,9 @@ def plan(
     horizon: int,
 ):
     """Plan the approved bulletins into every station's slots and store the plan."""
+    from broadcaster.airplan import report as plan_report
+    from broadcaster.airplan import service as airplan
+
     runtime = lazy.get()
     first = day.date() if day else runtime.clock.today()
     if check:
@@ -249,6 +264,9 @@ def playlists(lazy: LazyRuntime, day: dt.datetime | None, zips: bool) -> None:
 
     Day folders older than ``playlists.keep_days`` are removed (the plans stay).
     """
+    from broadcaster.airplan import service as airplan
+    from broadcaster.playlists import prune_days
+
     runtime = lazy.get()
     chosen = day.date() if day else runtime.clock.today()
     keep = runtime.settings.playlists.keep_days
@@ -277,6 +295,8 @@ def playlists(lazy: LazyRuntime, day: dt.datetime | None, zips: bool) -> None:
 @pass_runtime
 def ics(lazy, station_id: str, day: dt.datetime | None, days: int, output: Path | None) -> None:
     """Export a station's stored schedule for a period as an iCalendar file."""
+    from broadcaster.airplan import service as airplan
+
     runtime = lazy.get()
     first = day.date() if day else runtime.clock.today()
     path = airplan.export_calendar(runtime, station_id, first, days, output)
@@ -317,7 +337,8 @@ def playout(lazy: LazyRuntime, station_id: str | None) -> None:
 
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s")
     logging.getLogger("apscheduler").setLevel(logging.WARNING)  # it logs every poll
-    runtime = lazy.get()
+    runtime = dataclasses.replace(lazy.get(), create_database=False)
+    runtime.engine  # noqa: B018 - a database not at head is refused before anything runs
     click.echo("playout running (Ctrl+C stops)")
     run_playout(runtime, station_id=station_id)
 
@@ -334,7 +355,7 @@ def serve(lazy: LazyRuntime, host: str, port: int) -> None:
 
     from web import create_app
 
-    runtime = lazy.get()
+    runtime = dataclasses.replace(lazy.get(), create_database=False)
     app = create_app({"BROADCASTER_RUNTIME": runtime})
     # waitress reads a whole body before the app sees it: refuse (413) what is larger
     # than the biggest upload, from its Content-Length, before a byte of it arrives.
@@ -374,6 +395,7 @@ cli.add_command(approve)
 cli.add_command(alert)
 cli.add_command(confirm_airing)
 cli.add_command(leaflet)
+cli.add_command(db_group)
 
 
 def main() -> None:

@@ -1,5 +1,8 @@
 """``approve``, ``alert`` and ``confirm``: the panel's rules from a terminal.
 
+Like every command module, it imports the package's work inside each command, so
+that ``broadcaster --help`` and a mistyped option answer without loading SQLAlchemy.
+
 Each calls the same function as the panel and the API (:mod:`broadcaster.approval.review`,
 :mod:`broadcaster.alerts.raising`, :mod:`broadcaster.airlog.confirm`), so the answers
 are the same; each action is in the audit trail under ``--by`` (default: the login name).
@@ -9,19 +12,21 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import click
 
-from broadcaster import approval
-from broadcaster.airlog import Outcome, Source
-from broadcaster.airlog.confirm import Claim, confirm, said
-from broadcaster.airplan.store import load_plan
-from broadcaster.alerts.raising import raise_alert
-from broadcaster.alerts.withdrawing import withdraw_alert
-from broadcaster.approval.review import current_keys, review
-from broadcaster.cli.support import LazyRuntime, UserError, operating_user, pass_runtime
+from broadcaster.cli.support import (
+    EnumChoice,
+    LazyRuntime,
+    UserError,
+    operating_user,
+    pass_runtime,
+)
 from broadcaster.errors import Refused
-from broadcaster.runtime import Runtime
+
+if TYPE_CHECKING:
+    from broadcaster.runtime import Runtime
 
 
 @click.command()
@@ -46,6 +51,9 @@ def approve(
     The panel's rule: stale audio, the four-eyes rule and a rejection without a
     reason are refused; every decision is audited under --by.
     """
+    from broadcaster import approval
+    from broadcaster.approval.review import review
+
     runtime = lazy.get()
     if all_ == bool(ids):
         raise UserError("name bulletin ids, or use --all")
@@ -82,6 +90,9 @@ def approve(
 
 def approval_batch(runtime: Runtime) -> list[str]:
     """What ``approve --all`` approves: current renders with no decision on their audio."""
+    from broadcaster import approval
+    from broadcaster.approval.review import current_keys
+
     decided = approval.latest_decisions(runtime.engine)
     keys = current_keys(runtime, runtime.library())  # keyed once, not once per render
     return sorted(
@@ -113,6 +124,8 @@ def alert(
     With --withdraw ALERT --reason TEXT, take an alert off the air wherever it has
     not aired yet (the panel's rule and answers).
     """
+    from broadcaster.alerts.raising import raise_alert
+
     if withdraw is not None:
         if bulletin_id or stations or everywhere:
             raise UserError("--withdraw takes an alert number and --reason only")
@@ -135,6 +148,8 @@ def alert(
 
 
 def _withdraw(runtime: Runtime, alert_id: int, *, reason: str, by: str) -> None:
+    from broadcaster.alerts.withdrawing import withdraw_alert
+
     done = withdraw_alert(runtime, alert_id, by=by, reason=reason)
     click.echo(f"alert #{alert_id} withdrawn: {done.alert.bulletin_id}")
     if done.republished:
@@ -149,7 +164,7 @@ def _withdraw(runtime: Runtime, alert_id: int, *, reason: str, by: str) -> None:
 @click.argument("day", type=click.DateTime(["%Y-%m-%d"]))
 @click.argument("position", type=click.IntRange(1, 999))
 @click.option(
-    "--outcome", type=click.Choice([o.value for o in Outcome]), required=True, help="What happened."
+    "--outcome", type=EnumChoice("broadcaster.airlog:Outcome"), required=True, help="What happened."
 )
 @click.option("--at", "started", help="When it started: HH:MM on that day, or ISO 8601.")
 @click.option("--reason", default="", help="Why it failed or was missed, or why corrected.")
@@ -168,6 +183,10 @@ def confirm_airing(
     by: str,
 ) -> None:
     """Record what happened to item POSITION of STATION_ID's playlist on DAY."""
+    from broadcaster.airlog import Outcome, Source
+    from broadcaster.airlog.confirm import Claim, confirm, said
+    from broadcaster.airplan.store import load_plan
+
     runtime = lazy.get()
     zone = runtime.schedule().network.zone
     items = load_plan(runtime.engine, day.date(), zone, station_id)

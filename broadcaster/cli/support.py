@@ -4,18 +4,22 @@ runtime, and plain-text tables."""
 from __future__ import annotations
 
 import errno
+import functools
 import getpass
+import importlib
 import sqlite3
+import sys
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-from sqlalchemy.engine import make_url
-from sqlalchemy.exc import OperationalError
 
 from broadcaster.atomic import TEMP_PREFIX
 from broadcaster.errors import BroadcasterError, Refused
-from broadcaster.runtime import Clock, Runtime, build_runtime
+
+if TYPE_CHECKING:
+    from broadcaster.runtime import Clock, Runtime
 
 # What SQLite says when the machine, not the code, is at fault (a wrong query is a bug
 # and keeps its traceback).
@@ -76,12 +80,21 @@ class BroadcasterGroup(click.Group):
             raise error from exc
         except click.UsageError as exc:
             raise _said_our_way(exc) from exc
-        except (OSError, OperationalError, sqlite3.OperationalError, UnicodeDecodeError) as exc:
+        except _machine_errors() as exc:
             lazy = ctx.find_object(LazyRuntime)
             message = machine_trouble(exc, database=lazy.database if lazy else None)
             if message is None:
                 raise
             raise UserError(message) from exc
+
+
+def _machine_errors() -> tuple[type[Exception], ...]:
+    """What :func:`machine_trouble` may explain. SQLAlchemy's OperationalError only if
+    SQLAlchemy is loaded: only then can one be raised, and a command that never opens
+    the database should not pay for the import."""
+    loaded = sys.modules.get("sqlalchemy.exc")
+    database = (loaded.OperationalError,) if loaded else ()
+    return (OSError, sqlite3.OperationalError, UnicodeDecodeError, *database)
 
 
 def _said_our_way(exc: click.UsageError) -> click.UsageError:
@@ -129,6 +142,8 @@ def _database_label(url: str | None) -> str:
         return "(data directory)"
     if url.startswith("sqlite:///"):
         return url.removeprefix("sqlite:///")
+    from sqlalchemy.engine import make_url
+
     return make_url(url).render_as_string(hide_password=True)
 
 
@@ -144,6 +159,8 @@ class LazyRuntime:
 
     def get(self, **overrides: object) -> Runtime:
         """The runtime; ``overrides`` (dotted keys) come from a subcommand's own options."""
+        from broadcaster.runtime import build_runtime
+
         if overrides:
             merged = {**self._args["overrides"], **overrides}
             runtime = build_runtime(**{**self._args, "overrides": merged})
@@ -156,6 +173,21 @@ class LazyRuntime:
 
 
 pass_runtime = click.make_pass_decorator(LazyRuntime)
+
+
+class EnumChoice(click.Choice):
+    """``click.Choice`` of an enum's values, the enum named ``"module:Name"`` and imported
+    when the option is parsed or its help shown: the enums live beside database code,
+    which ``broadcaster --help`` should not load."""
+
+    def __init__(self, enum_path: str) -> None:  # no super(): it would store the choices
+        self.case_sensitive = True
+        self._enum_path = enum_path
+
+    @functools.cached_property
+    def choices(self) -> tuple[str, ...]:  # type: ignore[override]
+        module, name = self._enum_path.split(":")
+        return tuple(member.value for member in getattr(importlib.import_module(module), name))
 
 
 def format_table(headers: Sequence[str], rows: Sequence[Sequence[str]]) -> str:

@@ -1,11 +1,14 @@
 """The project's database: the engine, the schema, and the guarantees the evidence needs.
 
 SQLite by default (``<data>/broadcaster.db``), through SQLAlchemy Core so a site
-may point ``database_url`` elsewhere. Every table is in :mod:`broadcaster.db.schema`
-and re-exported here (``from broadcaster.db import airings``); times are
-:class:`~broadcaster.db.types.UTCDateTime`. Of the project, this package imports
-only the bulletin library's form count (for the totals), so any module may import
-it without a cycle (``tests/test_imports.py`` holds the whole tree to that).
+may point ``database_url`` elsewhere. :func:`connect` runs no DDL: the schema is made
+and changed only by the migrations (:mod:`broadcaster.db.migrations`, ``broadcaster db
+upgrade``), and connect refuses a database that is not at their head. Every table
+is in :mod:`broadcaster.db.schema` and re-exported here (``from broadcaster.db import
+airings``); times are :class:`~broadcaster.db.types.UTCDateTime`. Of the project,
+this package imports only the bulletin library's form count (for the totals) and the
+errors, so any module may import it without a cycle (``tests/test_imports.py`` holds
+the whole tree to that).
 
 The airing log is evidence that a commune informed its residents, so it is
 append-only in the database itself (triggers refuse UPDATE, DELETE and REPLACE;
@@ -22,8 +25,7 @@ import datetime as dt
 import functools
 from pathlib import Path
 
-from sqlalchemy import Connection, Engine, create_engine, event, inspect, text
-from sqlalchemy.schema import CreateColumn
+from sqlalchemy import Connection, Engine, create_engine, event, text
 
 from broadcaster.db import postgres, rollup
 from broadcaster.db.schema import (
@@ -59,7 +61,9 @@ __all__ = [
     "audit",
     "connect",
     "corrected_entries",
+    "engine",
     "form_spans",
+    "install_append_only",
     "last_aired",
     "last_aired_folded",
     "lock_item",
@@ -94,32 +98,49 @@ _APPEND_ONLY = [
 BUSY_TIMEOUT_S = 10.0
 
 
-def connect(url: str, *, busy_timeout_s: float = BUSY_TIMEOUT_S) -> Engine:
-    """An engine with the schema in place, on a new or an older database (every step is
-    idempotent). SQLite gets WAL (the panel reads while playout writes), foreign keys,
-    and a busy timeout: a write waits up to ``busy_timeout_s`` for another process's
-    transaction (SQLite retries meanwhile) before 'database is locked'. Every pooled
-    connection is pinged before use, so a database restart costs a reconnect, not a 500."""
+def connect(url: str, *, busy_timeout_s: float = BUSY_TIMEOUT_S, **pool: float) -> Engine:
+    """An engine on a database whose schema is this release's, or
+    :class:`~broadcaster.errors.DatabaseOutOfDate` naming ``broadcaster db upgrade``.
+
+    No DDL here: the schema changes only through the migrations
+    (:mod:`broadcaster.db.migrations`), run once per deploy, so several processes
+    starting at once never race to create it. See :func:`engine` for the connection's
+    settings."""
+    from broadcaster.db import migrations  # alembic's machinery, only when checking
+
+    built = engine(url, busy_timeout_s=busy_timeout_s, **pool)
+    try:
+        migrations.check(built)
+    except BaseException:
+        built.dispose()
+        raise
+    return built
+
+
+def engine(url: str, *, busy_timeout_s: float = BUSY_TIMEOUT_S, **pool: float) -> Engine:
+    """An engine whatever the schema (the migrations and :func:`connect` start here).
+    SQLite gets WAL (the panel reads while playout writes), foreign keys, and a busy
+    timeout: a write waits up to ``busy_timeout_s`` for another process's transaction
+    (SQLite retries meanwhile) before 'database is locked'. Every pooled connection is
+    pinged before use, so a database restart costs a reconnect, not a 500. ``pool``:
+    ``create_engine``'s pool sizes (``DatabasePoolSettings.engine_options``)."""
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url, pool_pre_ping=True)
-    sqlite = engine.dialect.name == "sqlite"
-    if sqlite:
-        event.listen(engine, "connect", functools.partial(_sqlite_pragmas, busy_timeout_s))
-    # The running totals are made by rollup.install, filled in the same transaction.
-    metadata.create_all(
-        engine, tables=[t for t in metadata.sorted_tables if t not in ROLLUP_TABLES]
-    )
-    _add_missing_columns(engine)
-    if sqlite:
-        with engine.begin() as connection:
-            for statement in _APPEND_ONLY:
-                connection.execute(text(statement))
-        rollup.install(engine)
-    elif engine.dialect.name == "postgresql":
-        with engine.begin() as connection:
-            postgres.install_append_only(connection)
-    return engine
+    built = create_engine(url, pool_pre_ping=True, **pool)
+    if built.dialect.name == "sqlite":
+        event.listen(built, "connect", functools.partial(_sqlite_pragmas, busy_timeout_s))
+    return built
+
+
+def install_append_only(connection: Connection) -> None:
+    """The triggers that make the airing log and the audit trail append-only, where
+    missing (idempotent): SQLite's here, PostgreSQL's in :mod:`broadcaster.db.postgres`.
+    Called by the migrations, never at connect."""
+    if connection.dialect.name == "sqlite":
+        for statement in _APPEND_ONLY:
+            connection.execute(text(statement))
+    elif connection.dialect.name == "postgresql":
+        postgres.install_append_only(connection)
 
 
 def lock_item(connection: Connection, station_id: str, scheduled_at: dt.datetime) -> None:
@@ -128,25 +149,6 @@ def lock_item(connection: Connection, station_id: str, scheduled_at: dt.datetime
     SQLite nothing (the caller's BEGIN IMMEDIATE already serialises every writer)."""
     if connection.dialect.name == "postgresql":
         postgres.lock_item(connection, station_id, scheduled_at)
-
-
-def _add_missing_columns(engine: Engine) -> None:
-    """Columns added to a table after an older database created it (create_all leaves
-    existing tables alone). Only columns that need no data migration: nullable, or
-    with a server default (``users.session_version``). Alembic replaces this later."""
-    existing = inspect(engine)
-    with engine.begin() as connection:
-        for table in metadata.sorted_tables:
-            if table in ROLLUP_TABLES or not existing.has_table(table.name):
-                continue
-            present = {c["name"] for c in existing.get_columns(table.name)}
-            for column in table.columns:
-                if column.name in present:
-                    continue
-                if not column.nullable and column.server_default is None:
-                    raise RuntimeError(f"cannot add {table.name}.{column.name}: it needs a default")
-                ddl = CreateColumn(column).compile(dialect=engine.dialect)
-                connection.execute(text(f"ALTER TABLE {table.name} ADD COLUMN {ddl}"))
 
 
 def _sqlite_pragmas(busy_timeout_s: float, dbapi_connection, _record) -> None:

@@ -5,10 +5,10 @@ form this year? how many airings a week?) that would read a year of a national
 log, a million entries, on every page. Small tables answer them instead, and a
 trigger on ``airings`` keeps them: an entry and its totals are written together
 or not at all, whoever appends (the panel, the playout daemon, the API, an older
-version of this program). Nothing else writes them. Only SQLite has the
-triggers, so the tables (defined in :mod:`broadcaster.db.schema`) are made here,
-with their contents, not by ``create_all``; elsewhere :func:`present` is false
-and the reports read the log.
+version of this program). Nothing else writes them. SQLite (below) and
+PostgreSQL (:mod:`broadcaster.db.rollup_pg`) have the triggers, so the tables
+(defined in :mod:`broadcaster.db.schema`) are made here, with their contents, not
+by ``create_all``; elsewhere :func:`present` is false and the reports read the log.
 
 - ``airing_quarters``: entries per quarter hour (UTC) of their time (start, else
   scheduled, else recorded), outcome, and whether the entry is an airing of one of
@@ -23,7 +23,7 @@ The totals count every entry, superseded ones included: which entries a
 correction supersedes is decided when reading, as for the log itself
 (:mod:`broadcaster.reports.summary`). Times are whole microseconds since 1970
 (UTC), compared as integers. A database made before these tables gets them built
-from its log on first connect; the trigger's name carries a version, so a change
+from its log on install; the trigger's name carries a version, so a change
 of what is kept rebuilds them the same way.
 """
 
@@ -33,10 +33,11 @@ import datetime as dt
 import functools
 import logging
 
-from sqlalchemy import Engine
+from sqlalchemy import Connection, Engine
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.schema import CreateIndex, CreateTable
 
+from broadcaster.db import rollup_pg
 from broadcaster.db.schema import ROLLUP_TABLES
 from broadcaster.library.bulletins import FORM_COUNT
 
@@ -114,12 +115,34 @@ END
 """
 
 
-def install(engine: Engine) -> None:
+def install(bind: Engine | Connection) -> None:
     """Keep the totals from now on, building them from the log first if this database
     has none (or an older kind). One write transaction: no append slips between the
-    build and the trigger, and two processes starting together build once."""
-    if _has_trigger(engine):
+    build and the trigger, and two processes starting together build once.
+
+    Given an Engine, install opens and commits its own transaction; given a Connection
+    (a migration's), it works inside the caller's transaction and leaves the commit to
+    it. SQLite and PostgreSQL (:mod:`broadcaster.db.rollup_pg`); other backends have none.
+    """
+    if isinstance(bind, Connection):
+        if bind.dialect.name == "postgresql":
+            rollup_pg.install(bind, TRIGGER)
+        elif (
+            bind.dialect.name == "sqlite"
+            and not bind.exec_driver_sql(_TRIGGER_QUERY, (TRIGGER,)).first()
+        ):
+            _build(bind.exec_driver_sql)
         return
+    if engine_has_trigger(bind):
+        return
+    if bind.dialect.name == "postgresql":
+        with bind.begin() as connection:
+            rollup_pg.install(connection, TRIGGER)
+    elif bind.dialect.name == "sqlite":
+        _install_sqlite(bind)
+
+
+def _install_sqlite(engine: Engine) -> None:
     pooled = engine.raw_connection()
     try:
         dbapi = pooled.driver_connection
@@ -129,7 +152,7 @@ def install(engine: Engine) -> None:
             dbapi.execute("BEGIN IMMEDIATE")
             try:
                 if not dbapi.execute(_TRIGGER_QUERY, (TRIGGER,)).fetchone():
-                    _build(dbapi)
+                    _build(dbapi.execute)
                 dbapi.execute("COMMIT")
             except BaseException:
                 dbapi.execute("ROLLBACK")
@@ -143,35 +166,42 @@ def install(engine: Engine) -> None:
 _TRIGGER_QUERY = "SELECT 1 FROM sqlite_master WHERE type = 'trigger' AND name = ?"
 
 
-def _has_trigger(engine: Engine) -> bool:
+def engine_has_trigger(engine: Engine) -> bool:
+    """Whether the totals' current trigger is there (without taking any lock)."""
     with engine.connect() as connection:
-        return connection.exec_driver_sql(_TRIGGER_QUERY, (TRIGGER,)).first() is not None
+        if engine.dialect.name == "postgresql":
+            return rollup_pg.has_trigger(connection, TRIGGER)
+        if engine.dialect.name == "sqlite":
+            return connection.exec_driver_sql(_TRIGGER_QUERY, (TRIGGER,)).first() is not None
+    return False
 
 
-def _build(dbapi) -> None:
-    entries = dbapi.execute("SELECT count(*) FROM airings").fetchone()[0]
+def _build(run) -> None:
+    """Drop and remake the tables, fill them from the log, add the triggers; ``run``
+    executes one statement (a DB-API connection's or a SQLAlchemy Connection's)."""
+    entries = run("SELECT count(*) FROM airings").fetchone()[0]
     log.info("building the report totals from %d airing log entries", entries)
-    older = dbapi.execute(
+    older = run(
         "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'airings_rollup%'"
     ).fetchall()
     for (name,) in older:
-        dbapi.execute(f'DROP TRIGGER "{name}"')
+        run(f'DROP TRIGGER "{name}"')
     dialect = sqlite.dialect()
     for table in ROLLUP_TABLES:
-        dbapi.execute(f"DROP TABLE IF EXISTS {table.name}")
-        dbapi.execute(str(CreateTable(table).compile(dialect=dialect)))
+        run(f"DROP TABLE IF EXISTS {table.name}")
+        run(str(CreateTable(table).compile(dialect=dialect)))
         for index in table.indexes:
-            dbapi.execute(str(CreateIndex(index).compile(dialect=dialect)))
+            run(str(CreateIndex(index).compile(dialect=dialect)))
     for statement in _BACKFILL:
-        dbapi.execute(statement)
-    dbapi.execute(_KEEP_CORRECTED)
-    dbapi.execute(_KEEP)  # last: its name says the totals are complete
+        run(statement)
+    run(_KEEP_CORRECTED)
+    run(_KEEP)  # last: its name says the totals are complete
 
 
 @functools.lru_cache(maxsize=16)
 def present(engine: Engine) -> bool:
-    """Whether this database keeps the totals (SQLite, through db.connect)."""
-    return engine.dialect.name == "sqlite" and _has_trigger(engine)
+    """Whether this database keeps the totals (SQLite and PostgreSQL, once installed)."""
+    return engine_has_trigger(engine)
 
 
 def us(at: dt.datetime) -> int:

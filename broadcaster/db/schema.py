@@ -13,16 +13,17 @@ Three kinds of table:
   (triggers in :mod:`broadcaster.db`);
 - working state (``playout_on_air``): the playout daemon's marker of the item
   playing, rows come and go;
-- running totals of the airing log (``ROLLUP_TABLES``): kept by SQLite triggers
-  only, so they are not made by ``create_all`` but by
-  :func:`broadcaster.db.rollup.install`, on SQLite, in the transaction that
-  fills them from the log and adds the triggers. Other backends have none, and
+- running totals of the airing log (``ROLLUP_TABLES``): kept by triggers (SQLite
+  and PostgreSQL), so they are not made by ``create_all`` but by
+  :func:`broadcaster.db.rollup.install`, in the transaction that fills them from
+  the log and adds the triggers. Other backends have none, and
   :func:`broadcaster.db.rollup.present` sends the reports to the log there.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     Float,
@@ -212,7 +213,10 @@ playout_on_air = Table(
     Column("recorded_by", String(100), nullable=False),
 )
 
-# -- running totals of the airing log (broadcaster.db.rollup): SQLite only -----------------
+# -- running totals of the airing log (broadcaster.db.rollup): kept by triggers ------------
+
+# Microseconds since 1970 outgrow PostgreSQL's 4-byte integer; SQLite keeps its INTEGER.
+MICROS = Integer().with_variant(BigInteger(), "postgresql")
 
 airing_quarters = Table(
     "airing_quarters",
@@ -229,8 +233,8 @@ form_spans = Table(  # only airings of the forms, as the coverage counts them
     metadata,
     Column("station_id", String(100), primary_key=True),
     Column("form", Integer, primary_key=True, autoincrement=False),
-    Column("first_us", Integer, nullable=False),
-    Column("last_us", Integer, nullable=False),
+    Column("first_us", MICROS, nullable=False),
+    Column("last_us", MICROS, nullable=False),
     Column("airings", Integer, nullable=False),
     # stations that aired lately, without reading the others
     Index("ix_form_spans_last", "last_us", "first_us"),
@@ -244,10 +248,58 @@ corrected_entries = Table(
     Column("station_id", String(100), nullable=False),
     Column("form", Integer),
     Column("outcome", String(10), nullable=False),
-    Column("started_us", Integer),
-    Column("at_us", Integer, nullable=False),  # start, else scheduled, else recorded
+    Column("started_us", MICROS),
+    Column("at_us", MICROS, nullable=False),  # start, else scheduled, else recorded
     sqlite_with_rowid=False,
 )
 
-# Made and filled by rollup.install (SQLite), not by create_all: see above.
+# Made and filled by rollup.install (SQLite and PostgreSQL), not by create_all: see above.
 ROLLUP_TABLES = (airing_quarters, form_spans, corrected_entries)
+
+# -- working state shared by the panel's workers (issue 13) --------------------------------
+
+login_failures = Table(  # broadcaster.accounts.throttle: failed logins, forgotten after an hour
+    "login_failures",
+    metadata,
+    Column("scope", String(10), primary_key=True),  # pair | address | account
+    Column("username", String(100), primary_key=True),  # "" for the address scope
+    Column("address", String(100), primary_key=True),  # "" for the account scope
+    Column("failures", Integer, nullable=False),
+    Column("last_s", Float, nullable=False),  # seconds since 1970, from the runtime's clock
+    Index("ix_login_failures_last", "last_s"),
+)
+
+jobs = Table(  # broadcaster.jobs: background work started from the panel, seen by every worker
+    "jobs",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("kind", String(40), nullable=False),  # render | ...
+    Column("subject", String(100), nullable=False, default=""),  # e.g. the bulletin's id
+    Column("params", Text, nullable=False, default="{}"),  # JSON
+    Column("state", String(12), nullable=False),  # queued | running | done | failed
+    Column("progress", Float, nullable=False, default=0.0),  # 0..1
+    Column("message", Text, nullable=False, default=""),  # Vietnamese, for the page
+    Column("error", Text, nullable=False, default=""),
+    Column("requested_by", String(100), nullable=False, default=""),
+    Column("owner", String(100), nullable=False),  # the worker process running it
+    Column("heartbeat_at", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("started_at", UTCDateTime),
+    Column("finished_at", UTCDateTime),
+    Index("ix_jobs_subject", "kind", "subject", "created_at"),
+)
+
+# broadcaster.playout.lease: one playout leader per station across machines. Working
+# state like playout_on_air: the leader renews its row; a standby takes it over once
+# expires_at has passed, raising the fencing token, which every write of the leader's
+# (on-air marker, log entry) checks in its own transaction.
+playout_leases = Table(
+    "playout_leases",
+    metadata,
+    Column("station_id", String(100), primary_key=True),
+    Column("holder", String(100), nullable=False),  # the daemon's instance id: host:pid:random
+    Column("token", BigInteger, nullable=False),  # fencing token: +1 at every takeover
+    Column("acquired_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("heartbeat_at", UTCDateTime, nullable=False),
+)

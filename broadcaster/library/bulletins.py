@@ -15,6 +15,9 @@ A bulletin file holds::
     speech:                    # optional: this bulletin's own espeak-ng reading
       rate: 120                # words a minute (speech.espeak.rate otherwise)
       sentence_pause_ms: 900   # silence after each sentence (speech.espeak.sentence_pause_ms)
+    stations: [ngu-phuc]       # optional: only these stations air it (see availability)
+    retired: true              # optional: kept for history, planned nowhere
+    retired_on: 2026-11-30
     leaflet:                   # optional, form bulletins only: the printed leaflet's text
       recognise:               # two or three short lines: how to recognise the trick
         - Gọi điện tự xưng công an, đòi chuyển tiền để "xác minh".
@@ -37,7 +40,7 @@ import datetime as dt
 import enum
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -45,6 +48,7 @@ from typing import Any
 from broadcaster import yamlsource
 from broadcaster.config import ESPEAK_RATE, SENTENCE_PAUSE_MS
 from broadcaster.errors import LibraryError, Problem, path_label
+from broadcaster.library.availability import AVAILABILITY_FIELDS, parse_availability
 
 MAX_BODY_CHARS = 3000
 FORM_COUNT = 24
@@ -105,9 +109,15 @@ class Bulletin:
     leaflet: Leaflet | None = None
     speech: SpeechOverride | None = None  # the bulletin's own rate or sentence pause
     source: str = ""
+    stations: tuple[str, ...] | None = None  # only these stations air it; None: every one
+    retired: bool = False  # kept for history and evidence; planned nowhere
+    retired_on: dt.date | None = None
 
     def is_valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    def airs_at(self, station_id: str) -> bool:
+        return self.stations is None or station_id in self.stations
 
     @property
     def word_count(self) -> int:
@@ -146,10 +156,14 @@ class Library:
 
 REQUIRED = ("id", "kind", "title", "priority", "valid_from", "body")
 OPTIONAL = ("form", "valid_until", "voice", "recording", "notes", "leaflet", "speech")
+OPTIONAL += AVAILABILITY_FIELDS  # stations, retired, retired_on
 
 
-def load_library(directory: Path) -> Library:
-    """Load and check every ``*.yaml`` under ``directory``; LibraryError lists every problem."""
+def load_library(directory: Path, *, station_ids: Collection[str] | None = None) -> Library:
+    """Load and check every ``*.yaml`` under ``directory``; LibraryError lists every problem.
+
+    With ``station_ids`` (the schedule's), a station limit naming another id is a problem.
+    """
     if not directory.is_dir():
         raise LibraryError([Problem(path_label(directory), None, "bulletin folder not found")])
     problems: list[Problem] = []
@@ -160,7 +174,7 @@ def load_library(directory: Path) -> Library:
         problems.append(Problem(path_label(directory), None, "no bulletin files (*.yaml)"))
     for path in files:
         located = yamlsource.load_file(path)
-        bulletin = parse_bulletin(located, path, problems)
+        bulletin = parse_bulletin(located, path, problems, station_ids=station_ids)
         if bulletin is None:
             continue
         if bulletin.id in first_seen:
@@ -182,7 +196,13 @@ def _library_order(bulletin: Bulletin) -> tuple:
     return (kind_rank, bulletin.form or 0, bulletin.id)
 
 
-def parse_bulletin(located: yamlsource.Located, path: Path, problems: list[Problem]):
+def parse_bulletin(
+    located: yamlsource.Located,
+    path: Path,
+    problems: list[Problem],
+    *,
+    station_ids: Collection[str] | None = None,
+):
     """One file's bulletin, or None; its problems are appended to ``problems``."""
     stem = path.stem
     problems += located.problems
@@ -241,6 +261,7 @@ def parse_bulletin(located: yamlsource.Located, path: Path, problems: list[Probl
             bad(key, f"{key} must be text")
     leaflet = _leaflet(data.get("leaflet"), form, located, problems)
     speech = _speech(data.get("speech"), located, problems)
+    availability = parse_availability(data, located, problems, station_ids)
     recording = None
     if isinstance(data.get("recording"), str):
         recording = path.parent / data["recording"]
@@ -264,6 +285,9 @@ def parse_bulletin(located: yamlsource.Located, path: Path, problems: list[Probl
         leaflet=leaflet,
         speech=speech,
         source=located.source,
+        stations=availability.stations,
+        retired=availability.retired,
+        retired_on=availability.retired_on,
     )
 
 

@@ -15,7 +15,7 @@ import secrets
 import tempfile
 import threading
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +35,9 @@ FIELD_ORDER = (
     "priority",
     "valid_from",
     "valid_until",
+    "stations",
+    "retired",
+    "retired_on",
     "voice",
     "recording",
     "notes",
@@ -45,6 +48,7 @@ RECORDING_TYPES = ("wav", "mp3", "m4a", "ogg")
 _TEMP_PREFIX = ".tmp-"
 _TEMP_SUFFIX = ".part"  # never *.yaml: a library load running meanwhile must not see it
 _write_lock = threading.RLock()  # one writer at a time within a process (the panel's threads)
+REMOVE = object()  # a change that takes the field out of the file (un-retiring)
 
 
 class EditConflict(BroadcasterError):
@@ -131,13 +135,15 @@ def save_bulletin(
     changes: Mapping[str, Any],
     *,
     expected: str | None = None,
+    station_ids: Collection[str] | None = None,
 ) -> Saved:
     """Apply ``changes`` (field -> new value, None for null) to one bulletin file.
 
     The new text is written to a temporary file in the library folder, read back
     and parsed as the loader would, and only then renamed over the old file.
     LibraryError carries the parser's problems; the stored file is then untouched.
-    ``expected`` is the :func:`fingerprint` the editor saw (EditConflict if stale).
+    ``expected`` is the :func:`fingerprint` the editor saw (EditConflict if stale);
+    ``station_ids``, the schedule's, checks a station limit. :data:`REMOVE` drops a field.
     """
     unknown = set(changes) - set(FIELD_ORDER)
     if unknown or "id" in changes:
@@ -161,16 +167,24 @@ def save_bulletin(
         if not changed:
             return Saved(read_bulletin(path), ())
         new_text = render_yaml(text, changed)
-        bulletin = _replace_checked(path, new_text)
+        bulletin = _replace_checked(path, new_text, station_ids)
         return Saved(bulletin, tuple(k for k in FIELD_ORDER if k in changed))
 
 
 def _differs(old: Any, new: Any) -> bool:
     """Exact: re-typing the same title changes nothing, but NFD text on disk becomes NFC."""
+    if new is REMOVE:
+        return old is not None
     return type(old) is not type(new) or old != new
 
 
-def _replace_checked(path: Path, text: str) -> Bulletin:
+def _replace_checked(
+    path: Path, text: str, station_ids: Collection[str] | None = None, *, create: bool = False
+) -> Bulletin:
+    """Write ``text`` to a temporary file, parse it as the loader would, then put it in place.
+
+    ``create`` never replaces: FileExistsError if ``path`` appeared meanwhile.
+    """
     fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=_TEMP_PREFIX, suffix=_TEMP_SUFFIX)
     temp = Path(temp_name)
     try:
@@ -183,14 +197,26 @@ def _replace_checked(path: Path, text: str) -> Bulletin:
         # (the id must match its name; a recording is relative to its folder).
         located = yamlsource.load_text(temp.read_text(encoding="utf-8"), path_label(path))
         problems: list[Problem] = []
-        bulletin = parse_bulletin(located, path, problems)
+        bulletin = parse_bulletin(located, path, problems, station_ids=station_ids)
         if bulletin is None:
             raise LibraryError(problems)
-        os.replace(temp, path)
+        if create:
+            os.link(temp, path)  # atomic, and refuses to replace a file that is there
+            temp.unlink()
+        else:
+            os.replace(temp, path)
     except BaseException:
         temp.unlink(missing_ok=True)
         raise
     return bulletin
+
+
+def write_new(path: Path, data: Mapping[str, Any], station_ids=None) -> Bulletin:
+    """A new bulletin file from ``data`` (in order), checked like an edit; never replaces one:
+    FileExistsError if ``path`` is taken."""
+    text = "".join(_dump_field(key, value) for key, value in data.items())
+    with _write_lock:
+        return _replace_checked(path, text, station_ids, create=True)
 
 
 class _Dumper(yaml.SafeDumper):
@@ -217,7 +243,7 @@ def render_yaml(text: str, changes: Mapping[str, Any]) -> str:
     result would not read back as the intended data.
     """
     data = _data(text)
-    wanted = {**data, **changes}
+    wanted = {k: v for k, v in {**data, **changes}.items() if v is not REMOVE}
     try:
         new_text = _rewrite_fields(text, changes)
     except _Unusual:
@@ -227,7 +253,7 @@ def render_yaml(text: str, changes: Mapping[str, Any]) -> str:
         for key in changes:
             if key not in keys:
                 keys.insert(_position(keys, key), key)
-        new_text = "".join(_dump_field(k, wanted[k]) for k in keys)
+        new_text = "".join(_dump_field(k, wanted[k]) for k in keys if k in wanted)
     return new_text
 
 
@@ -263,18 +289,20 @@ def _rewrite_fields(text: str, changes: Mapping[str, Any]) -> str:
             end = len(text) if newline < 0 else newline + 1
         entries.append((str(key_node.value), key_node.start_mark.index, end))
     keys = [key for key, _, _ in entries]
-    added = {k: v for k, v in changes.items() if k not in keys}
+    added = {k: v for k, v in changes.items() if k not in keys and v is not REMOVE}
     for key in added:
         keys.insert(_position(keys, key), key)
     chunks: dict[str, str] = {key: _dump_field(key, value) for key, value in added.items()}
     for index, (key, start, end) in enumerate(entries):
         following = entries[index + 1][1] if index + 1 < len(entries) else len(text)
-        if key in changes:
+        if changes.get(key) is REMOVE:
+            chunk = ""
+        elif key in changes:
             # keep the comments and blank lines that follow the value
             chunk = _dump_field(key, changes[key]) + text[end:following]
         else:
             chunk = text[start:following]
-        chunks[key] = chunk if chunk.endswith("\n") else chunk + "\n"
+        chunks[key] = chunk if not chunk or chunk.endswith("\n") else chunk + "\n"
     return text[: entries[0][1]] + "".join(chunks[key] for key in keys)
 
 

@@ -129,13 +129,34 @@ def load_schedule(
     ``known_ids`` (the library's bulletin ids) and ``durations`` (bulletin id ->
     seconds of approved audio) enable the checks that need them.
     """
+    network, campaigns, problems = check_schedule(
+        yamlsource.load_file(stations_file),
+        [yamlsource.load_file(path) for path in campaign_files],
+        default_timezone=default_timezone,
+        known_ids=known_ids,
+        durations=durations,
+    )
+    if problems or network is None:
+        raise ScheduleError(problems)
+    return network, campaigns
+
+
+def check_schedule(
+    stations: yamlsource.Located,
+    campaign_sources: Sequence[yamlsource.Located],
+    *,
+    default_timezone: str = DEFAULT_TIMEZONE,
+    known_ids: Collection[str] | None = None,
+    durations: Mapping[str, float] | None = None,
+) -> tuple[Network | None, tuple[Campaign, ...], list[Problem]]:
+    """Every check of the schedule, on parsed documents: the files' loader and the
+    panel's forms (which check an edited document before writing it) share it."""
     problems: list[Problem] = []
-    located = yamlsource.load_file(stations_file)
-    network = parse_network(located, problems, default_timezone, partial=True)
+    network = parse_network(stations, problems, default_timezone, partial=True)
     network_ok = not problems
     campaigns: list[Campaign] = []
-    for campaign_file in campaign_files:
-        campaign = parse_campaign(yamlsource.load_file(campaign_file), problems)
+    for located in campaign_sources:
+        campaign = parse_campaign(located, problems)
         if campaign is None:
             continue
         campaigns.append(campaign)
@@ -145,12 +166,10 @@ def load_schedule(
             problems += check_campaign_slots(campaign, network)  # needs every station
         if network is not None and durations:
             problems += check_slot_lengths(network, durations, _peak_slots(campaign, network))
-    if network is not None and durations and not campaign_files:
+    if network is not None and durations and not campaign_sources:
         problems += check_slot_lengths(network, durations)
     problems += _duplicate_campaign_ids(campaigns)
-    if problems or network is None:
-        raise ScheduleError(sorted(set(problems)))
-    return network, tuple(campaigns)
+    return network, tuple(campaigns), sorted(set(problems))
 
 
 def active_campaign(campaigns: Sequence[Campaign], day: dt.date) -> Campaign | None:
@@ -178,7 +197,7 @@ def check_bulletin_ids(campaign: Campaign, known_ids: Collection[str]) -> list[P
         return []
     lines = campaign.id_lines or (None,) * len(campaign.bulletin_ids)
     return [
-        Problem(campaign.source, line, f"unknown bulletin id '{bulletin_id}'")
+        Problem(campaign.source, line, f"unknown bulletin id '{bulletin_id}'", "bulletin-unknown")
         for bulletin_id, line in zip(campaign.bulletin_ids, lines, strict=True)
         if bulletin_id not in known_ids
     ]
@@ -193,7 +212,12 @@ def check_campaign_slots(campaign: Campaign, network: Network) -> list[Problem]:
     known = {s.id for s in network.stations}
     for station_id in sorted((peak.stations or set()) - known):
         problems.append(
-            Problem(campaign.source, peak.line, f"peak: unknown station '{station_id}'")
+            Problem(
+                campaign.source,
+                peak.line,
+                f"peak: unknown station '{station_id}'",
+                "station-unknown",
+            )
         )
     for station in network.stations:
         if peak.stations is not None and station.id not in peak.stations:
@@ -208,12 +232,15 @@ def check_campaign_slots(campaign: Campaign, network: Network) -> list[Problem]:
                         campaign.source,
                         peak.line,
                         f"peak: slot {slot.label} at '{station.id}' would run past midnight",
+                        "peak-past-midnight",
                     )
                 )
         for problem in check_overlaps([*longer, *peak.extra_slots], f"at station '{station.id}'"):
             ours = problem.source == campaign.source and problem.line
             line = problem.line if ours else peak.line
-            problems.append(Problem(campaign.source, line, f"peak: {problem.message}"))
+            problems.append(
+                Problem(campaign.source, line, f"peak: {problem.message}", "peak-overlap")
+            )
     return problems
 
 
@@ -239,13 +266,13 @@ def parse_campaign(located: yamlsource.Located, problems: list[Problem]) -> Camp
         return None
     before = len(problems)
 
-    def bad(path: tuple[str, ...], message: str) -> None:
-        problems.append(located.problem(path, message))
+    def bad(path: tuple[str, ...], message: str, code: str = "") -> None:
+        problems.append(located.problem(path, message, code))
 
     unknown_keys(data, CAMPAIGN_KEYS, (), located, problems)
     for key in ("id", "name", "from", "until", "bulletins", "coverage"):
         if data.get(key) in (None, ""):
-            bad((), f"missing field '{key}'")
+            bad((key,), f"missing field '{key}'", "field-missing")
     campaign_id = data.get("id")
     if campaign_id is not None and not (
         isinstance(campaign_id, str) and ID_PATTERN.match(campaign_id)
@@ -257,7 +284,7 @@ def parse_campaign(located: yamlsource.Located, problems: list[Problem]) -> Camp
     start = _date(data.get("from"), ("from",), bad)
     end = _date(data.get("until"), ("until",), bad)
     if start and end and end < start:
-        bad(("until",), f"until {end} is before from {start}")
+        bad(("until",), f"until {end} is before from {start}", "dates-reversed")
 
     bulletin_ids, id_lines = _bulletins(data.get("bulletins"), located, bad)
     coverage = _coverage(data.get("coverage"), bad)
@@ -265,7 +292,8 @@ def parse_campaign(located: yamlsource.Located, problems: list[Problem]) -> Camp
     if data.get("peak") is not None:
         peak = _peak(data["peak"], located, problems, bad)
         if peak and start and end and not (start <= peak.start and peak.end <= end):
-            bad(("peak",), f"peak {peak.start}..{peak.end} is outside the campaign {start}..{end}")
+            outside = f"peak {peak.start}..{peak.end} is outside the campaign {start}..{end}"
+            bad(("peak",), outside, "peak-outside")
     notes = data.get("notes")
     if notes is not None and not isinstance(notes, str):
         bad(("notes",), "notes must be text")
@@ -289,7 +317,8 @@ def _bulletins(raw: Any, located: yamlsource.Located, bad):
     if raw is None or raw == ALL_FORMS:
         return None, ()
     if not isinstance(raw, list) or not raw:
-        bad(("bulletins",), f"bulletins must be '{ALL_FORMS}' or a non-empty list of bulletin ids")
+        said = f"bulletins must be '{ALL_FORMS}' or a non-empty list of bulletin ids"
+        bad(("bulletins",), said, "bulletins-invalid")
         return None, ()
     ids, lines = [], []
     for index, item in enumerate(raw):
@@ -298,9 +327,10 @@ def _bulletins(raw: Any, located: yamlsource.Located, bad):
             bad(
                 path,
                 f"bulletin id must be lowercase ascii letters, digits and dashes; got {item!r}",
+                "bulletin-unknown",
             )
         elif item in ids:
-            bad(path, f"bulletin '{item}' is listed twice")
+            bad(path, f"bulletin '{item}' is listed twice", "bulletin-twice")
         else:
             ids.append(item)
             lines.append(located.line(*path))
@@ -323,6 +353,7 @@ def _coverage(raw: Any, bad) -> Coverage:
             bad(
                 ("coverage", key),
                 f"coverage {key} must be a whole number {low}..{high}; got {value!r}",
+                "coverage-invalid",
             )
         else:
             values[key] = value
@@ -341,15 +372,18 @@ def _peak(raw: Any, located: yamlsource.Located, problems: list[Problem], bad) -
     start = _date(raw.get("from"), ("peak", "from"), bad)
     end = _date(raw.get("until"), ("peak", "until"), bad)
     if start and end and end < start:
-        bad(("peak", "until"), f"peak until {end} is before from {start}")
+        bad(("peak", "until"), f"peak until {end} is before from {start}", "dates-reversed")
     extra_minutes = raw.get("extra_minutes", 0)
     if not _whole(extra_minutes) or not 0 <= extra_minutes <= 120:
-        bad(("peak", "extra_minutes"), f"extra_minutes must be 0..120; got {extra_minutes!r}")
+        said = f"extra_minutes must be 0..120; got {extra_minutes!r}"
+        bad(("peak", "extra_minutes"), said, "peak-minutes-invalid")
     extra_slots: tuple[Slot, ...] = ()
     if "extra_slots" in raw:
         extra_slots = parse_slots(raw["extra_slots"], ("peak", "extra_slots"), located, problems)
     if not extra_slots and not extra_minutes and len(problems) == before:
-        bad(("peak",), "a peak needs extra_minutes or extra_slots (more airtime)")
+        bad(
+            ("peak",), "a peak needs extra_minutes or extra_slots (more airtime)", "peak-no-airtime"
+        )
     stations = raw.get("stations")
     if stations is not None and not (
         isinstance(stations, list) and stations and all(isinstance(s, str) for s in stations)
@@ -382,5 +416,5 @@ def _date(value: Any, path: tuple[str, ...], bad) -> dt.date | None:
             return dt.date.fromisoformat(value.strip())
         except ValueError:
             pass
-    bad(path, f"{path[-1]} must be a date written YYYY-MM-DD; got {value!r}")
+    bad(path, f"{path[-1]} must be a date written YYYY-MM-DD; got {value!r}", "date-invalid")
     return None

@@ -5,6 +5,9 @@ history), then every window of ``coverage.days`` consecutive campaign days is
 checked: each form the campaign covers must reach each station at least
 ``coverage.times`` times in it. Leadership reads this before the campaign
 starts; the misses name the station, the form and the first window that fails.
+
+A retired bulletin counts nowhere; a bulletin limited to some stations is owed
+only at those (a form no segment of which may air at a station is not a miss there).
 """
 
 from __future__ import annotations
@@ -104,7 +107,9 @@ def forecast(
         underfill_below=underfill_below,
     )
     campaign_bulletins = [
-        s for s in segments if s.kind is Kind.BULLETIN and campaign.covers(s.bulletin_id, s.form)
+        s
+        for s in segments
+        if s.kind is Kind.BULLETIN and not s.retired and campaign.covers(s.bulletin_id, s.form)
     ]
     topics = _campaign_topics(campaign, campaign_bulletins)
     airable = {
@@ -119,23 +124,25 @@ def forecast(
         if record.topic in airable:
             aired[(record.station_id, record.topic)].append(record.day)
 
-    # A form is owed in a window only if one of its segments is valid all through it.
-    required = {
-        topic: [
-            w
-            for w in _windows(campaign)
-            if any(s.topic == topic and _valid_throughout(s, *w) for s in campaign_bulletins)
-        ]
-        for topic in airable
-    }
+    # A form is owed in a window only if one of its segments is valid all through it
+    # (and, for a station, may air there): computed once per set of such segments.
+    windows = _windows(campaign)
+    by_topic = {t: [s for s in campaign_bulletins if s.topic == t] for t in airable}
+    required: dict[tuple[int, ...], list[tuple[dt.date, dt.date]]] = {}
     coverage, misses = [], []
     for station in network.stations:
         for topic in topics:
             dates = sorted(aired.get((station.id, topic), []))
             coverage.append(FormCoverage(station.id, topic, tuple(dates)))
             if topic in airable:
+                here = tuple(id(s) for s in by_topic[topic] if s.airs_at(station.id))
+                if here not in required:
+                    owed = [s for s in by_topic[topic] if id(s) in here]
+                    required[here] = [
+                        w for w in windows if any(_valid_throughout(s, *w) for s in owed)
+                    ]
                 needed = campaign.coverage.times
-                miss = _first_miss(station.id, topic, dates, required[topic], needed)
+                miss = _first_miss(station.id, topic, dates, required[here], needed)
                 misses += [miss] if miss else []
     unavailable = tuple(t for t in topics if t not in airable)
     return Forecast(campaign.id, tuple(days), tuple(coverage), tuple(misses), unavailable)

@@ -16,6 +16,9 @@ In every slot, in this order:
    neighbouring communes start the campaign on different forms);
 5. the programme's closing.
 
+A retired bulletin is planned nowhere; a bulletin limited to some stations is
+chosen only at those (each station chooses among the bulletins it may air).
+
 Nothing ever overruns a slot: an emergency or priority bulletin that does not
 fit is left out and reported; the rotation simply takes what fits. A bulletin
 never repeats within a slot, and the rotation never adds a form already in it.
@@ -143,9 +146,17 @@ def _plan_day(
     recency: _Recency,
     underfill_below: float,
 ) -> DayPlan:
-    choices = _choices(day, campaign, segments)
+    segments = [s for s in segments if not s.retired]
+    limited = [s for s in segments if s.stations is not None]
+    everywhere = [s for s in segments if s.stations is None]
+    by_reach: dict[tuple[int, ...], _Day] = {}  # stations that may air the same limited ones
     plans = []
     for index, station in enumerate(network.stations):
+        reach = tuple(i for i, s in enumerate(limited) if station.id in s.stations)
+        choices = by_reach.get(reach)
+        if choices is None:
+            extra = [limited[i] for i in reach]
+            choices = by_reach[reach] = _choices(day, campaign, everywhere + extra)
         offset = _offset(index, len(choices.rotation))
         slot_plans = []
         for slot in slots_on(station, day, campaign):

@@ -29,9 +29,14 @@ class Segment:
     valid_until: dt.date | None = None
     title: str = ""
     kind: Kind = Kind.BULLETIN
+    stations: frozenset[str] | None = None  # only these stations air it; None: every one
+    retired: bool = False  # kept in the library for history; never planned
 
     def is_valid_on(self, day: dt.date) -> bool:
         return self.valid_from <= day and (self.valid_until is None or day <= self.valid_until)
+
+    def airs_at(self, station_id: str) -> bool:
+        return not self.retired and (self.stations is None or station_id in self.stations)
 
     @property
     def topic(self) -> Topic:
@@ -49,6 +54,8 @@ class Segment:
             bulletin.valid_until,
             bulletin.title,
             bulletin.kind,
+            None if bulletin.stations is None else frozenset(bulletin.stations),
+            bulletin.retired,
         )
 
 

@@ -98,7 +98,7 @@ def parse_slots(
 ) -> tuple[Slot, ...]:
     """A list of ``{days, start, minutes}`` mappings; bad ones are reported and skipped."""
     if not isinstance(raw, list) or not raw:
-        problems.append(located.problem(path, "slots must be a non-empty list"))
+        problems.append(located.problem(path, "slots must be a non-empty list", "slots-empty"))
         return ()
     slots = []
     for index, item in enumerate(raw):
@@ -118,16 +118,16 @@ def _slot(
     unknown_keys(raw, SLOT_KEYS, path, located, problems)
     for key in SLOT_KEYS:
         if key not in raw:
-            problems.append(located.problem(path, f"slot is missing '{key}'"))
+            problems.append(located.problem(path, f"slot is missing '{key}'", "slot-missing"))
     days = start = None
     if "days" in raw:
         days, message = parse_days(raw["days"])
         if message:
-            problems.append(located.problem((*path, "days"), message))
+            problems.append(located.problem((*path, "days"), message, "slot-days-invalid"))
     if "start" in raw:
         start, message = parse_time(raw["start"])
         if message:
-            problems.append(located.problem((*path, "start"), message))
+            problems.append(located.problem((*path, "start"), message, "slot-start-invalid"))
     minutes = raw.get("minutes")
     if "minutes" in raw and not (
         isinstance(minutes, int)
@@ -138,13 +138,16 @@ def _slot(
             located.problem(
                 (*path, "minutes"),
                 f"minutes must be a whole number from 1 to {MAX_SLOT_MINUTES}; got {minutes!r}",
+                "slot-minutes-invalid",
             )
         )
     if len(problems) > before:
         return None
     slot = Slot(days, start, minutes, located.source, located.line(*path))
     if slot.end_minute > 24 * 60:
-        problems.append(located.problem(path, f"slot {slot.label} runs past midnight"))
+        problems.append(
+            located.problem(path, f"slot {slot.label} runs past midnight", "slot-past-midnight")
+        )
         return None
     return slot
 
@@ -230,6 +233,7 @@ def check_overlaps(slots: Sequence[Slot], owner: str) -> list[Problem]:
                         later.line,
                         f"slot {later.label} {owner} overlaps slot "
                         f"{earlier.label}{where} on {_on(shared)}",
+                        "slot-overlap",
                     )
                 )
     return problems

@@ -188,7 +188,9 @@ def _station(
         )
     name = raw.get("name")
     if not isinstance(name, str) or not name.strip():
-        problems.append(located.problem((*path, "name"), "a Vietnamese name is needed"))
+        problems.append(
+            located.problem((*path, "name"), "a Vietnamese name is needed", "name-missing")
+        )
     level = Level.COMMUNE
     if producing:
         allowed = (Level.DISTRICT.value, Level.PROVINCE.value)
@@ -197,6 +199,7 @@ def _station(
                 located.problem(
                     (*path, "level"),
                     f"level must be district or province; got {raw.get('level')!r}",
+                    "level-invalid",
                 )
             )
         else:
@@ -217,7 +220,7 @@ def _station(
         slots = default_slots  # their overlaps are reported once, for commune_slots
     else:
         hint = "" if producing else " (or give commune_slots for every commune)"
-        problems.append(located.problem(path, f"no slots{hint}"))
+        problems.append(located.problem(path, f"no slots{hint}", "slots-empty"))
         slots = ()
     well_formed = len(problems) == before
     # Overlapping slots are each well-formed: the station stands (for checks across
@@ -253,6 +256,7 @@ def check_slot_lengths(
                         slot.line,
                         f"slot {slot.label} at station '{station.id}' lasts {slot.minutes} min, "
                         f"shorter than the shortest segment ('{shortest_id}', {shortest:.0f} s)",
+                        "slot-too-short",
                     )
                 )
     return problems

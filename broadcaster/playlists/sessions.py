@@ -188,8 +188,10 @@ def hour_minute(moment: dt.datetime) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def duration_label(seconds: float) -> str:
-    """``1:32`` (minutes:seconds), as operators time items on a stopwatch."""
-    total = whole_seconds(seconds)
+    """``1:41`` for 101.6 s (minutes:seconds): whole seconds cut, as a stopwatch and
+    the browser's audio player count, so the panel, the printed sheet and the
+    playlists all show what the operator's player shows."""
+    total = math.floor(seconds)
     return f"{total // 60}:{total % 60:02d}"
 
 

@@ -156,8 +156,3 @@ def aired_reason(
 def slot_job_id(slot_start: dt.datetime) -> str:
     """A stable id: rescheduling the same slot replaces its job instead of adding one."""
     return "slot " + slot_start.astimezone(dt.UTC).isoformat()
-
-
-def job_table(station_id: str) -> str:
-    """Each station's daemon keeps its jobs apart: a scheduler runs every job of its store."""
-    return "playout_jobs_" + "".join(c if c.isalnum() else "_" for c in station_id)

@@ -17,6 +17,11 @@ the time and the log as they are then:
 Emergency alerts jump the queue and cut the planned item on air; that item is
 logged failed ("interrupted by emergency alert #N") and cued again behind the
 alert, where the grace rule decides whether it still fits.
+
+Every write about an item (its on-air marker before the player starts, its log
+entry) passes the station's lease ``fence`` in the same transaction: once another
+daemon has taken the lease, this deck neither starts a player nor logs, and its
+thread ends (:class:`~broadcaster.playout.lease.LeaseLost`).
 """
 
 from __future__ import annotations
@@ -37,7 +42,9 @@ from broadcaster import airlog
 from broadcaster.airlog import Airing, Outcome, Source
 from broadcaster.playout import agenda, state
 from broadcaster.playout.agenda import Cue
+from broadcaster.playout.lease import LeaseLost
 from broadcaster.playout.player import Process, check_file, command
+from broadcaster.playout.state import Fence
 
 log = logging.getLogger(__name__)
 
@@ -61,8 +68,10 @@ class Deck:
         recorded_by: str,
         running_since: dt.datetime,
         lookup: Callable[[Cue], Cue | None],
+        fence: Fence,
     ) -> None:
         self._engine = engine
+        self._fence = fence
         self._player = tuple(player)
         self._renders = renders
         self._grace_s = grace_s
@@ -143,6 +152,12 @@ class Deck:
                 self._current, self._interrupt, self._cut = cue, None, False
             try:
                 self._take(cue)
+            except LeaseLost as lost:  # another daemon leads now: nothing more from this one
+                log.warning("playout: %s not logged, and nothing more plays: %s", cue.label, lost)
+                with self._cond:
+                    self._stopping = True
+                    self._current = self._process = None
+                return
             except Exception:  # a database hiccup must not silence the station
                 log.exception("playout: %s could not be handled", cue.label)
             finally:
@@ -177,7 +192,9 @@ class Deck:
     def _play(self, cue: Cue, path: Path) -> None:
         argv = command(self._player, path)
         started = self._clock()
-        marker = state.mark(self._engine, cue, started_at=started, recorded_by=self._recorded_by)
+        marker = state.mark(
+            self._engine, cue, started_at=started, recorded_by=self._recorded_by, fence=self._fence
+        )
         process = failure = None
         with self._cond:
             preempted = self._interrupt is not None
@@ -269,24 +286,24 @@ class Deck:
         ended: dt.datetime | None = None,
         late: bool = False,
     ) -> int:
-        entry = airlog.record(
-            self._engine,
-            Airing(
-                station_id=cue.station_id,
-                bulletin_id=cue.bulletin_id,
-                render_sha256=cue.render_sha256,
-                outcome=outcome,
-                source=Source.PLAYOUT,
-                recorded_by=self._recorded_by,
-                recorded_at=self._clock(),
-                form=cue.form,
-                scheduled_at=cue.scheduled_at,
-                started_at=started,
-                ended_at=ended,
-                late=late,
-                reason=reason,
-            ),
+        airing = Airing(
+            station_id=cue.station_id,
+            bulletin_id=cue.bulletin_id,
+            render_sha256=cue.render_sha256,
+            outcome=outcome,
+            source=Source.PLAYOUT,
+            recorded_by=self._recorded_by,
+            recorded_at=self._clock(),
+            form=cue.form,
+            scheduled_at=cue.scheduled_at,
+            started_at=started,
+            ended_at=ended,
+            late=late,
+            reason=reason,
         )
+        with self._engine.begin() as connection:  # under the lease, or not at all
+            self._fence(connection)
+            entry = airlog.append(connection, airing)
         level = logging.INFO if outcome is Outcome.AIRED else logging.WARNING
         log.log(level, "playout: %s %s%s", cue.label, outcome.value, f" ({reason})" * bool(reason))
         return entry

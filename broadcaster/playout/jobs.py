@@ -1,11 +1,11 @@
 """The scheduler's jobs: importable top-level functions with plain arguments.
 
-Jobs in a persistent store are pickled as a reference to a function and its
-arguments, so they cannot hold the running daemon. Each names its station, and
-the daemon running that station in this process registers itself here. A job
-left in the store by an earlier run and fired before its daemon registers (or
-after it stopped) finds nobody and does nothing: the next start accounts for
-its items from the plan and the log.
+Each job names its station, and the term leading that station in this process
+registers itself here, so a job never holds the running daemon: a job fired
+after its term ended (the lease was lost, the daemon stopped) finds nobody and
+does nothing; the next term accounts for its items from the plan and the log.
+The jobs live in the term's own scheduler, in memory: schedulers never share a
+job store.
 """
 
 from __future__ import annotations
@@ -39,6 +39,12 @@ def unregister(station_id: str, daemon: Station) -> None:
     with _lock:
         if _running.get(station_id) is daemon:
             del _running[station_id]
+
+
+def running(station_id: str) -> Station | None:
+    """The term leading ``station_id`` in this process, if any."""
+    with _lock:
+        return _running.get(station_id)
 
 
 def _daemon(station_id: str) -> Station | None:

@@ -4,6 +4,10 @@ Planning (which bulletins need work, and the key that says whether their audio
 is still current) is pure and happens in the parent; the work itself runs in a
 process pool, one bulletin per task, because synthesis and encoding are
 CPU-bound and independent.
+
+Speech and mastering (numpy, scipy, gTTS: about a second of imports) are imported
+when a bulletin needs work, so the daily re-render of an unchanged library answers
+at once.
 """
 
 from __future__ import annotations
@@ -19,13 +23,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
 
-from broadcaster import speech as speech_stage
 from broadcaster.children import die_with_parent
 from broadcaster.config import MasteringSettings, ProgrammeSettings, Settings, SpeechSettings
 from broadcaster.errors import BroadcasterError, RenderError
 from broadcaster.library.bulletins import Bulletin, Kind, Priority
-from broadcaster.mastering import Tags, master
-from broadcaster.mastering.encode import codec_gain_db
 from broadcaster.normalize import Lexicon, normalize
 from broadcaster.render.manifest import (
     RenderRecord,
@@ -192,6 +193,8 @@ def render_library(
             pending.append(dataclasses.replace(job, previous=previous if current else None))
 
     if pending:
+        from broadcaster.mastering.encode import codec_gain_db
+
         # Measured once here rather than in every worker, which inherit it when forked.
         codec_gain_db(settings.mastering.sample_rate, settings.mastering.bitrate_kbps)
         workers = max(1, min(workers or os.cpu_count() or 1, len(pending)))
@@ -269,6 +272,9 @@ def render_one(
     clock: Clock,
 ) -> Outcome:
     """Speak and master one bulletin; a failure is an Outcome, so the others go on."""
+    from broadcaster import speech as speech_stage
+    from broadcaster.mastering import Tags, master
+
     bulletin = job.bulletin
     rendered_at = clock.now()
     try:

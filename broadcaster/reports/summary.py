@@ -12,8 +12,8 @@ the log only where the totals cannot tell:
 - a pair whose first airing is before the window and whose last is after it may or
   may not have aired inside: one index probe into the log per such pair (a window
   that ends now has none);
-- a bound that is not on a quarter hour, or a database without the totals (not
-  SQLite): the log's own query.
+- a bound that is not on a quarter hour, or a database without the totals (neither
+  SQLite nor PostgreSQL): the log's own query.
 
 Tests hold both ways to the pure rules on the same random log.
 """
@@ -241,7 +241,7 @@ def _around(low: int, high: int):
 
 def _spans(connection: Connection, pairs: Iterable[Pair], low: int, high: int) -> dict[Pair, bool]:
     """These pairs, each with whether its span is inside the window."""
-    listed = _listed(pairs)
+    listed = _listed(connection, pairs)
     if listed is None:
         return {}
     same = and_(s.station_id == listed.c.station_id, s.form == listed.c.form)
@@ -249,16 +249,28 @@ def _spans(connection: Connection, pairs: Iterable[Pair], low: int, high: int) -
     return {(sid, form): bool(inside) for sid, form, inside in connection.execute(query)}
 
 
-def _listed(pairs: Iterable[Pair]):
+_JSON_ROWS = {  # a JSON array's elements as rows, in one parameter however many
+    "sqlite": {
+        "pairs": "SELECT json_extract(value, '$[0]') AS station_id, "
+        "json_extract(value, '$[1]') AS form FROM json_each(:pairs)",
+        "ids": "SELECT value FROM json_each(:ids)",
+    },
+    "postgresql": {
+        "pairs": "SELECT value->>0 AS station_id, CAST(value->>1 AS integer) AS form "
+        "FROM json_array_elements(CAST(:pairs AS json))",
+        "ids": "SELECT CAST(value AS integer) AS value "
+        "FROM json_array_elements_text(CAST(:ids AS json))",
+    },
+}
+
+
+def _listed(connection: Connection, pairs: Iterable[Pair]):
     """Pairs as a table of (station_id, form) in one parameter, however many."""
     pairs = sorted(pairs)
     if not pairs:
         return None
     return (
-        text(
-            "SELECT json_extract(value, '$[0]') AS station_id, "
-            "json_extract(value, '$[1]') AS form FROM json_each(:pairs)"
-        )
+        text(_JSON_ROWS[connection.dialect.name]["pairs"])
         .bindparams(pairs=json.dumps(pairs))
         .columns(station_id=String, form=Integer)
         .subquery("listed")
@@ -275,7 +287,8 @@ def _gone(connection: Connection, superseded: Collection[int]) -> list[Gone]:
         return known
     if not superseded:
         return []
-    ids = text("SELECT value FROM json_each(:ids)").bindparams(ids=json.dumps(sorted(superseded)))
+    ids = text(_JSON_ROWS[connection.dialect.name]["ids"])
+    ids = ids.bindparams(ids=json.dumps(sorted(superseded)))
     query = select(c.station_id, c.form, c.outcome, c.started_us, c.at_us).where(
         c.id.in_(ids.columns(value=Integer))
     )
@@ -319,7 +332,7 @@ def _aired_pairs(
 ) -> list[Pair]:
     """Those of these pairs with a counted airing in the window, asked of the log:
     one probe each into the (station_id, form, ...) index."""
-    listed = _listed(pairs)
+    listed = _listed(connection, pairs)
     if listed is None:
         return []
     probe = select(literal_column("1")).where(  # shaped for the (station_id, form, ...) index

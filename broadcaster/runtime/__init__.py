@@ -6,6 +6,13 @@ validated settings. The runtime owns the clock, the data directory's layout and
 the parsed schedule: nothing else reads the wall clock or builds a path under
 the data directory. Expensive parts are built on first use so that
 ``broadcaster normalize`` does not pay for the database or the speech engines.
+
+The database's schema changes only through ``broadcaster db upgrade``
+(:mod:`broadcaster.db.migrations`), with one exception decided here: a brand-new,
+empty SQLite database (the embedded default: no file yet, or no table) is brought
+to head on first use, under the same lock, so a new station and ``make demo`` start
+with any command. A runtime built with ``create_database=False`` (the panel, the
+playout daemon) never does: it refuses a database that is not at head.
 """
 
 from __future__ import annotations
@@ -49,12 +56,22 @@ class Runtime:
         """Shipped, configured, then staff entries; reread when a file changes (panel edits)."""
         return Lexicon.current(*self.settings.lexicons, staff=self.paths.staff_lexicon)
 
+    # A brand-new SQLite database (the embedded default) is brought to head on first use,
+    # under the migrations' lock, so `make demo` and a new station need no extra step.
+    # The panel and the playout daemon turn this off: they never run DDL.
+    create_database: bool = True
+
     @cached_property
     def engine(self) -> Engine:
-        """The database, with its schema in place."""
+        """The database at this release's schema, or DatabaseOutOfDate (see above)."""
         from broadcaster import db
 
-        return db.connect(self.settings.database)
+        if self.create_database:
+            from broadcaster.db import migrations
+
+            migrations.create_if_new(self.settings.database)
+        url = self.settings.database
+        return db.connect(url, **self.settings.database_pool.engine_options(url))
 
     def library(self) -> Library:
         """Read the library afresh: editors change files between calls."""
@@ -89,6 +106,7 @@ def build_runtime(
     environ: Mapping[str, str] | None = None,
     overrides: Mapping[str, Any] | None = None,
     clock: Clock | None = None,
+    create_database: bool = True,
 ) -> Runtime:
     settings = load_settings(config_file=config_file, environ=environ, overrides=overrides)
-    return Runtime(settings=settings, clock=clock)  # type: ignore[arg-type]
+    return Runtime(settings=settings, clock=clock, create_database=create_database)  # type: ignore[arg-type]

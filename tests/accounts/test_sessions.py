@@ -7,6 +7,7 @@ import sqlite3
 
 from broadcaster import accounts, db
 from broadcaster.accounts import Role
+from broadcaster.db import migrations
 
 NOW = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.UTC)
 
@@ -40,7 +41,7 @@ def test_over_long_credentials_are_refused_before_hashing(data_dir):
 
 
 def test_an_older_database_gets_the_session_version(data_dir):
-    """Made before session versions existed: connecting adds the column, users keep working."""
+    """Made before session versions existed: `db upgrade` adds the column, users keep working."""
     data_dir.mkdir(parents=True)
     path = data_dir / "broadcaster.db"
     with sqlite3.connect(path) as old:
@@ -54,6 +55,7 @@ def test_an_older_database_gets_the_session_version(data_dir):
             "INSERT INTO users VALUES (1, 'canbo', 'A', 'scrypt:x', 'staff', NULL, 1,"
             " '2026-11-30 01:00:00.000000')"
         )
+    migrations.upgrade(f"sqlite:///{path}")
     engine = db.connect(f"sqlite:///{path}")
     assert version(engine, "canbo") == 0
     accounts.end_sessions(engine, 1)

@@ -12,10 +12,14 @@ from pathlib import Path
 
 import pytest
 
+from broadcaster import db
+
 MB = 2**20
 
 
 def _environment(data_dir: Path) -> dict[str, str]:
+    # `serve` never makes a schema: the database is there first, as after `db upgrade`.
+    db.connect(f"sqlite:///{data_dir / 'broadcaster.db'}").dispose()
     return {**os.environ, "BROADCASTER_DATA_DIR": str(data_dir), "BROADCASTER_CONFIG": ""}
 
 

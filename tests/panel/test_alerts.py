@@ -226,6 +226,8 @@ def test_the_withdraw_button_asks_for_a_reason_first(planned, as_role):
 
 
 def test_an_alert_aired_at_once_by_a_loudspeaker_is_reported_with_its_raise_time(planned, app):
+    """Reported under its raise time, the airing settles the alert's plan item (the head of
+    Cổ Am's 17:30 slot): one airing, logged once, at the time it really aired."""
     alert_id = raise_alert(planned, F14, stations=["co-am"], by="canbo").alert.id
     secret = tokens.issue(planned.engine, "co-am", by="quantri", now=NOW).secret
     headers = {"Authorization": f"Bearer {secret}"}
@@ -242,5 +244,7 @@ def test_an_alert_aired_at_once_by_a_loudspeaker_is_reported_with_its_raise_time
     }
     answer = client.post("/api/v1/stations/co-am/airings", json=body, headers=headers)
     assert answer.status_code == 201, answer.json
-    logged = airlog.logged_for(planned.engine, "co-am", NOW)
-    assert [(e.bulletin_id, e.scheduled_at) for e in logged] == [(F14, NOW)]
+    assert airlog.logged_for(planned.engine, "co-am", NOW) == []
+    (item,) = alert_items(planned, "co-am")
+    logged = airlog.logged_for(planned.engine, "co-am", item.starts_at)
+    assert [(e.bulletin_id, e.started_at, e.late) for e in logged] == [(F14, started, False)]

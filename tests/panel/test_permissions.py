@@ -26,6 +26,7 @@ ARGUMENTS = {
     "username": "khong-co",
     "token_id": 999,
     "alert_id": 999,
+    "campaign_id": "khong-co",
 }
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.home"}
 ROLES = {username: role for username, (_, role, _) in ACCOUNTS.items()}

@@ -234,9 +234,11 @@ def test_confirming_an_airing_logs_who_and_when_in_the_stations_zone(
     page = operator.get(DAY).get_data(as_text=True)
     assert "Đã ghi nhận bản tin 03" in page and "lúc 06:33 30/11/2026" in page
     assert "bản tin số" not in page  # the item's place and the log's id are not both "số"
+    assert f"Lưu ở nhật ký là mục số {entry.id}." in page  # as the reports name it
     assert "Đã ghi nhận <strong>1/8</strong>" in page
     (trail,) = [e for e in audit.recent(panel_runtime.engine) if e.action == "confirm"]
-    assert trail.actor == "xa-co-am" and trail.target == "co-am" and "bản tin số 03" in trail.detail
+    assert trail.actor == "xa-co-am" and trail.target == "co-am" and "bản tin 03 “" in trail.detail
+    assert "số 03" not in trail.detail and "bản tin số" not in trail.detail
 
 
 def test_the_time_field_defaults_to_now_in_vietnam(operator, planned):

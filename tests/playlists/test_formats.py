@@ -69,7 +69,7 @@ def test_schedule_text_lists_every_item_with_its_time_form_priority_and_duration
         ),
         (
             '[ ] 03. 06:32:02  "Khóa SIM" vì chưa chuẩn hóa thuê bao',
-            "Thời lượng 1:28 · Hình thức 3 · Ưu tiên",
+            "Thời lượng 1:27 · Hình thức 3 · Ưu tiên",
         ),
         (
             "[ ] 04. 17:30:00  Cảnh báo khẩn: cuộc gọi giả danh công an",
@@ -84,7 +84,7 @@ def test_schedule_text_lists_every_item_with_its_time_form_priority_and_duration
         at = lines.index(first)
         assert lines[at + 1].strip() == second
     assert "Buổi phát 06:30 – 06:45 (15 phút)" in lines
-    assert "Tổng thời lượng: 3:30 (3 bản tin)" in lines
+    assert "Tổng thời lượng: 3:29 (3 bản tin)" in lines
     assert "Tổng thời lượng: 2:45 (2 bản tin)" in lines
     assert sum(line.startswith("Người phát (ký, ghi rõ họ tên)") for line in lines) == 2
 
@@ -112,7 +112,7 @@ def test_html_schedule_is_a_printable_vietnamese_page_with_a_row_per_item():
             '"Khóa SIM" vì chưa chuẩn hóa thuê bao',
             "Hình thức 3",
             "Ưu tiên",
-            "1:28",
+            "1:27",
         ],
         ["04", "17:30:00", "Cảnh báo khẩn: cuộc gọi giả danh công an", "—", "Khẩn cấp", "1:01"],
         [

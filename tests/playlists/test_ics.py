@@ -144,10 +144,10 @@ def test_one_event_per_session_at_the_right_time_in_vietnam():
     assert utc(morning["DTSTAMP"]) == STAMP
     assert content_lines(octets).count("DTSTAMP:20261120T080000Z") == 2
     assert morning["DESCRIPTION"].splitlines() == [
-        "Buổi phát 06:30 – 06:45 (15 phút): 3 bản tin, 3:30",
+        "Buổi phát 06:30 – 06:45 (15 phút): 3 bản tin, 3:29",
         "01. 06:30:00 Lời mở đầu chuyên mục (0:30)",
         "02. 06:30:30 Giả danh công ty tài chính, ngân hàng – Hình thức 7 (1:32)",
-        '03. 06:32:02 "Khóa SIM" vì chưa chuẩn hóa thuê bao – Hình thức 3 – Ưu tiên (1:28)',
+        '03. 06:32:02 "Khóa SIM" vì chưa chuẩn hóa thuê bao – Hình thức 3 – Ưu tiên (1:27)',
     ]
     assert "Khẩn cấp" in evening["DESCRIPTION"]
     assert morning["TRANSP"] == "OPAQUE"

@@ -96,11 +96,6 @@ def test_a_slot_keeps_its_job_id_whatever_zone_its_time_is_written_in():
     assert agenda.slot_job_id(start) == "slot 2025-03-02T23:00:00+00:00"
 
 
-def test_each_station_has_its_own_job_table():
-    assert agenda.job_table("dai-huyen-vinh-bao") == "playout_jobs_dai_huyen_vinh_bao"
-    assert agenda.job_table("a") != agenda.job_table("b")
-
-
 @pytest.mark.parametrize("tz", ["UTC", "America/Los_Angeles", "Pacific/Kiritimati"])
 def test_the_stations_day_does_not_depend_on_the_process_zone(monkeypatch, tz):
     monkeypatch.setenv("TZ", tz)

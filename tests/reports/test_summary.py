@@ -4,16 +4,18 @@ A random log (corrections of corrections, airings a microsecond either side of
 local midnight, entries with no start, forms outside the 24) is appended through
 the real trigger; the reports' figures read from the totals must equal the rules
 of coverage_report applied to the raw entries, in Vietnam and in zones whose
-midnight is not on a whole hour (or not even on a quarter hour: then the log is read).
+midnight is not on a whole hour (or not even on a quarter hour: then the log is read),
+on SQLite and on PostgreSQL, whose trigger must also stay exact under concurrent appends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-import sqlite3
+import time
 import zoneinfo
 from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import text
@@ -118,8 +120,12 @@ def append_random_log(engine, zone: dt.tzinfo, count: int, seed: int = 5) -> lis
 
 
 @pytest.fixture
-def engine(tmp_path):
-    return db.connect(f"sqlite:///{tmp_path / 'broadcaster.db'}")
+def engine(database_url):
+    """A database on each backend, with the totals installed as a migration would."""
+    engine = db.connect(database_url)
+    airlog_rollup.install(engine)
+    yield engine
+    engine.dispose()
 
 
 def expected_totals(log: list[Airing]) -> tuple[Counter, dict, dict]:
@@ -226,37 +232,80 @@ def test_the_reports_figures_equal_the_rules_applied_to_the_raw_log(engine, zone
     assert_figures_match_the_log(engine, log, zone)
 
 
-def test_a_database_from_before_the_totals_gets_them_built_on_first_connect(tmp_path):
-    url = f"sqlite:///{tmp_path / 'broadcaster.db'}"
-    engine = db.connect(url)
-    log = append_random_log(engine, VN, 400, seed=9)
-    engine.dispose()
-    # back to how an older version left it: no totals at all, or stale ones of an older kind
-    connection = sqlite3.connect(tmp_path / "broadcaster.db")
-    connection.execute(f"DROP TRIGGER {airlog_rollup.TRIGGER}")
-    connection.execute("DELETE FROM form_spans")
-    connection.execute("DELETE FROM corrected_entries WHERE id % 2 = 0")
-    connection.execute("UPDATE airing_quarters SET entries = entries + 1000")
-    connection.execute(
-        "CREATE TRIGGER airings_rollup_v0 AFTER INSERT ON airings BEGIN SELECT 1; END"
-    )
-    connection.commit()
-    connection.close()
+_STALE = {  # how an older version may have left the totals: dropped, partial, of an older kind
+    "sqlite": [
+        f"DROP TRIGGER {airlog_rollup.TRIGGER}",
+        "CREATE TRIGGER airings_rollup_v0 AFTER INSERT ON airings BEGIN SELECT 1; END",
+    ],
+    "postgresql": [
+        f"DROP TRIGGER {airlog_rollup.TRIGGER} ON airings",
+        "CREATE FUNCTION airings_rollup_v0() RETURNS trigger LANGUAGE plpgsql"
+        " AS $$ BEGIN RETURN NULL; END $$",
+        "CREATE TRIGGER airings_rollup_v0 AFTER INSERT ON airings"
+        " FOR EACH STATEMENT EXECUTE FUNCTION airings_rollup_v0()",
+    ],
+}
+_ROLLUP_TRIGGERS = {
+    "sqlite": "SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%rollup%'",
+    "postgresql": "SELECT tgname FROM pg_trigger WHERE tgname LIKE '%rollup%'",
+}
 
-    engine = db.connect(url)
+
+def test_a_database_from_before_the_totals_gets_them_built_on_install(database_url):
+    engine = db.connect(database_url)
+    airlog_rollup.install(engine)
+    log = append_random_log(engine, VN, 400, seed=9)
+    backend = engine.dialect.name
+    # back to how an older version left it: no totals at all, or stale ones of an older kind
+    with engine.begin() as connection:
+        for statement in _STALE[backend]:
+            connection.exec_driver_sql(statement)
+        connection.exec_driver_sql("DELETE FROM form_spans")
+        connection.exec_driver_sql("DELETE FROM corrected_entries WHERE mod(id, 2) = 0")
+        connection.exec_driver_sql("UPDATE airing_quarters SET entries = entries + 1000")
+    log += append_random_log(engine, VN, 30, seed=11)  # appended while the totals were off
+    engine.dispose()
+
+    engine = db.connect(database_url)
+    airlog_rollup.install(engine)
+    assert airlog_rollup.present(engine)
     assert stored_totals(engine) == expected_totals(log)
     assert_figures_match_the_log(engine, log, VN)
     with engine.connect() as connection:
-        triggers = connection.execute(
-            text("SELECT name FROM sqlite_master WHERE type = 'trigger' AND name LIKE '%rollup%'")
-        ).scalars()
-        assert sorted(triggers) == [airlog_rollup.TRIGGER, f"{airlog_rollup.TRIGGER}_corrections"]
+        triggers = connection.execute(text(_ROLLUP_TRIGGERS[backend])).scalars()
+        kept = {"sqlite": [f"{airlog_rollup.TRIGGER}_corrections"], "postgresql": []}[backend]
+        assert sorted(triggers) == sorted([airlog_rollup.TRIGGER, *kept])
     # and it keeps them from then on
     log += append_random_log(engine, VN, 50, seed=10)
     assert stored_totals(engine) == expected_totals(log)
+    engine.dispose()
 
 
-def test_the_log_refuses_a_replacement_that_would_escape_the_totals(engine):
+def test_a_log_written_before_any_totals_gets_them_on_install_in_a_migration(database_url):
+    """A PostgreSQL database of the previous release has a log and no totals at all; a
+    migration installs them inside its own transaction (a Connection)."""
+    engine = db.connect(database_url)
+    with engine.begin() as connection:
+        for table in db.ROLLUP_TABLES:
+            table.drop(connection, checkfirst=True)
+        for name in connection.execute(text(_ROLLUP_TRIGGERS[engine.dialect.name])).scalars().all():
+            on = " ON airings" if engine.dialect.name == "postgresql" else ""
+            connection.exec_driver_sql(f"DROP TRIGGER {name}{on}")
+    log = append_random_log(engine, UTC, 300, seed=12)
+    assert not airlog_rollup.engine_has_trigger(engine)
+
+    with engine.begin() as connection:
+        airlog_rollup.install(connection)
+    assert airlog_rollup.present(engine)
+    assert stored_totals(engine) == expected_totals(log)
+    log += append_random_log(engine, UTC, 40, seed=13)
+    assert stored_totals(engine) == expected_totals(log)
+    assert_figures_match_the_log(engine, log, UTC)
+    engine.dispose()
+
+
+def test_the_log_refuses_a_replacement_that_would_escape_the_totals(tmp_path):
+    engine = db.connect(f"sqlite:///{tmp_path / 'broadcaster.db'}")  # SQLite's INSERT OR REPLACE
     log = append_random_log(engine, VN, 20)
     statement = text(
         "INSERT OR REPLACE INTO airings (id, station_id, bulletin_id, render_sha256, outcome,"
@@ -267,3 +316,74 @@ def test_the_log_refuses_a_replacement_that_would_escape_the_totals(engine):
         connection.execute(statement, {"id": log[3].id})
     assert [e.id for e in airlog.entries(engine)] == [e.id for e in log]
     assert stored_totals(engine) == expected_totals(log)
+
+
+def _entry(station_id: str, form: int, at: dt.datetime, corrects: int | None = None) -> Airing:
+    return Airing(
+        station_id=station_id,
+        bulletin_id="f",
+        render_sha256="ab" * 32,
+        outcome=Outcome.MISSED if corrects else Outcome.AIRED,
+        source=Source.PLAYOUT,
+        recorded_by="playout",
+        recorded_at=at,
+        form=form,
+        scheduled_at=at,
+        started_at=None if corrects else at,
+        corrects=corrects,
+    )
+
+
+def _values(airing: Airing) -> dict:
+    values = {**airing.__dict__, "outcome": airing.outcome.value, "source": airing.source.value}
+    del values["id"]
+    return values
+
+
+MICRO = dt.timedelta(microseconds=1)
+
+
+def test_two_connections_appending_at_once_keep_the_totals_exact_on_postgresql(postgresql_url):
+    """Two panel workers (or daemons) append to the same quarter hours and the same
+    (station, form) at once: no total loses an append, none fails on a duplicate key."""
+    engine = db.connect(postgresql_url)
+    airlog_rollup.install(engine)
+    at = dt.datetime(2026, 11, 30, 6, 30, tzinfo=VN)
+
+    # the first's append to a key no total has yet is not committed when the second's
+    # starts: the second waits for it, then adds to it rather than inserting beside it
+    holder = engine.connect()
+    holder.begin()
+    holder.execute(db.airings.insert(), _values(_entry("co-am", 3, at)))
+    with ThreadPoolExecutor(1) as pool:
+        second = pool.submit(airlog.record, engine, _entry("co-am", 3, at + 2 * MICRO))
+        time.sleep(0.5)
+        assert not second.done()  # waiting on the first's row, not racing past it
+        holder.commit()
+        second.result(timeout=10)
+    holder.close()
+
+    # then both hammer the same keys, one entry at a time and as multi-entry statements
+    def append(worker: int) -> None:
+        rng = random.Random(worker)
+        for n in range(120):
+            stations = rng.sample(STATIONS[:3], 2)
+            minutes = rng.randrange(40)
+            rows = [_entry(sid, rng.choice([1, 2, 24]), at + dt.timedelta(minutes=minutes))
+                    for sid in stations]  # fmt: skip
+            if n % 10 == 9:
+                rows.append(_entry(stations[0], 1, at, corrects=rng.randrange(1, 3)))
+            if n % 3:
+                airlog.record(engine, rows[0])
+                continue
+            with engine.begin() as connection:
+                connection.execute(db.airings.insert(), [_values(row) for row in rows])
+
+    with ThreadPoolExecutor(2) as pool:
+        for done in [pool.submit(append, worker) for worker in (1, 2)]:
+            done.result(timeout=120)
+
+    log = list(airlog.entries(engine))
+    assert len(log) > 300
+    assert stored_totals(engine) == expected_totals(log)
+    engine.dispose()

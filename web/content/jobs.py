@@ -1,49 +1,54 @@
-"""Render jobs started from the panel: a small in-process registry with one worker thread.
+"""Render jobs started from the panel: queued in the database, run by one thread per worker.
 
-One worker per app keeps panel renders in order and never lets two of them write the
-manifest at once (render_library rewrites it whole at the end). The registry is in
-memory: a restart forgets finished jobs, and a render that was running is simply
-asked for again; the manifest and the audit trail are what last.
+The job's state is in the ``jobs`` table (:mod:`broadcaster.jobs`), so a page polled
+through another worker behind the proxy still finds it, and a worker that stops (a
+restart, a crash) leaves its job reading as interrupted, with a way to run it again.
+One thread per worker keeps that worker's renders in order; renders from several
+workers may overlap, which the manifest's lock allows (it merges under a file lock).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-import secrets
 import threading
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from flask import current_app
 
+from broadcaster import jobs
 from broadcaster.errors import BroadcasterError, LibraryError
 from broadcaster.runtime import Runtime
 from web.content.text import fmt_seconds, problems_text, voice_label
-
-if TYPE_CHECKING:  # rendering pulls in numpy and scipy: loaded by the first render only
-    from broadcaster.render.pipeline import Outcome
+from web.context import runtime
 
 log = logging.getLogger(__name__)
 
 EXTENSION = "content.jobs"  # where create_app keeps this app's board
-QUEUED, RUNNING, DONE, FAILED = "queued", "running", "done", "failed"
-KEEP = 200  # finished jobs remembered, for pages that poll late
+KIND = "render"
+QUEUED, RUNNING, DONE, FAILED = jobs.QUEUED, jobs.RUNNING, jobs.DONE, jobs.FAILED
+INTERRUPTED = jobs.INTERRUPTED
+SHOW_INTERRUPTED_FOR = dt.timedelta(days=1)  # on the bulletin's page, unasked
+WAITING = "Đang chờ đến lượt dựng…"
+INTERRUPTED_TEXT = (
+    "Việc dựng âm thanh bị gián đoạn: tiến trình máy chủ đang chạy nó đã dừng (khởi động lại "
+    "hoặc gặp sự cố) trước khi xong. Bấm nút dựng ở mục Âm thanh để chạy lại."
+)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Job:
+    """A render job as the page and its poller show it."""
+
     id: str
     bulletin_id: str
-    requested_by: str
-    state: str = QUEUED
-    message: str = "Đang chờ đến lượt dựng…"
-    outcome: Outcome | None = field(default=None, repr=False)
+    state: str
+    message: str
 
     @property
     def finished(self) -> bool:
-        return self.state in (DONE, FAILED)
+        return self.state not in (QUEUED, RUNNING)
 
     def as_json(self) -> dict:
         return {
@@ -55,89 +60,139 @@ class Job:
         }
 
 
+def _shown(job: jobs.Job) -> Job:
+    message = INTERRUPTED_TEXT if job.interrupted else job.message
+    return Job(job.id, job.subject, job.state, message)
+
+
 class JobBoard:
+    """One worker's view of the render jobs: it runs its own, it reads everyone's."""
+
     def __init__(self) -> None:
+        self.owner = jobs.instance_id()
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="panel-render")
-        self._jobs: OrderedDict[str, Job] = OrderedDict()
-        self._lock = threading.Lock()
+        self._heart = _Heartbeat(self.owner)
 
     def get(self, job_id: str) -> Job | None:
-        with self._lock:
-            return self._jobs.get(job_id)
+        rt = runtime()
+        job = jobs.get(rt.engine, job_id, now=rt.clock.now())
+        return _shown(job) if job and job.kind == KIND else None
 
     def active_for(self, bulletin_id: str) -> Job | None:
-        with self._lock:
-            for job in reversed(self._jobs.values()):
-                if job.bulletin_id == bulletin_id and not job.finished:
-                    return job
-        return None
+        """The bulletin's render in progress, or its last one if that was interrupted lately."""
+        rt = runtime()
+        now = rt.clock.now()
+        job = jobs.latest(rt.engine, KIND, bulletin_id, now=now)
+        if job is None or (job.finished and not job.interrupted):
+            return None
+        if job.interrupted and job.created_at < now - SHOW_INTERRUPTED_FOR:
+            return None
+        return _shown(job)
 
     def render(self, runtime: Runtime, bulletin_id: str, *, by: str) -> Job:
         """Queue a render of one bulletin; a request for one already queued joins that job."""
+        now = runtime.clock.now()
+        last = jobs.latest(runtime.engine, KIND, bulletin_id, now=now)
+        if last is not None and last.state == QUEUED:
+            return _shown(last)
+        jobs.prune(runtime.engine, now=now)
+        job = jobs.start(
+            runtime.engine, KIND, owner=self.owner, now=now, subject=bulletin_id, by=by,
+            message=WAITING,
+        )  # fmt: skip
+        self._heart.carry(runtime)
+        future = self._pool.submit(_run, job.id, bulletin_id, runtime)
+        future.add_done_callback(lambda _: self._heart.drop())
+        return _shown(job)
+
+
+class _Heartbeat:
+    """Beats for this worker's unfinished jobs while there are any, then stops."""
+
+    def __init__(self, owner: str) -> None:
+        self.owner = owner
+        self._lock = threading.Lock()
+        self._carried = 0
+        self._thread: threading.Thread | None = None
+
+    def carry(self, runtime: Runtime) -> None:
         with self._lock:
-            for job in self._jobs.values():
-                if job.bulletin_id == bulletin_id and job.state == QUEUED:
-                    return job
-            job = Job(secrets.token_urlsafe(9), bulletin_id, by)
-            self._jobs[job.id] = job
-            while len(self._jobs) > KEEP:
-                oldest = next(iter(self._jobs))
-                if not self._jobs[oldest].finished:
-                    break
-                del self._jobs[oldest]
-        self._pool.submit(_run, job, runtime)
-        return job
+            self._carried += 1
+            if self._thread is None:
+                self._thread = threading.Thread(
+                    target=self._beat, args=(runtime,), name="panel-jobs-heartbeat", daemon=True
+                )
+                self._thread.start()
+
+    def drop(self) -> None:
+        with self._lock:
+            self._carried -= 1
+
+    def _beat(self, runtime: Runtime) -> None:
+        while True:
+            with self._lock:
+                if self._carried <= 0:
+                    self._thread = None
+                    return
+            try:
+                jobs.beat(runtime.engine, self.owner, now=runtime.clock.now())
+            except Exception:  # a database hiccup: the next beat may pass
+                log.exception("render jobs heartbeat")
+            threading.Event().wait(jobs.HEARTBEAT_EVERY.total_seconds())
 
 
-def _run(job: Job, runtime: Runtime) -> None:
-    from broadcaster.render.pipeline import render_library
+def _run(job_id: str, bulletin_id: str, runtime: Runtime) -> None:
+    engine, clock = runtime.engine, runtime.clock
+    try:
+        jobs.begin(engine, job_id, now=clock.now(), message="Đang dựng âm thanh…")
+        outcome, failure = _render(bulletin_id, runtime)
+    except Exception as exc:  # a bug: keep the panel alive, the traceback in the log
+        log.exception("render job %s for %s", job_id, bulletin_id)
+        outcome, failure = None, f"Lỗi không mong đợi khi dựng: {exc!r}"
+    try:
+        if failure is not None:
+            jobs.fail(engine, job_id, now=clock.now(), message=failure)
+        else:
+            jobs.finish(engine, job_id, now=clock.now(), message=outcome)
+    except Exception:  # the database is gone: the job will read as interrupted
+        log.exception("recording the end of render job %s", job_id)
 
-    job.state, job.message = RUNNING, "Đang dựng âm thanh…"
+
+def _render(bulletin_id: str, runtime: Runtime) -> tuple[str | None, str | None]:
+    """(the message for a render that went well, None) or (None, why it did not)."""
+    from broadcaster.render.pipeline import render_library  # numpy: the first render loads it
+
     try:
         # Read afresh: the text may have been edited while the job waited.
-        library = runtime.library()
-        bulletin = library.get(job.bulletin_id)
+        bulletin = runtime.library().get(bulletin_id)
         report = render_library(
             [bulletin],
             settings=runtime.settings,
             lexicon=runtime.lexicon,
             workers=1,
-            progress=lambda outcome: setattr(job, "outcome", outcome),
             clock=runtime.clock,
         )
     except KeyError:
-        job.state, job.message = FAILED, "Không tìm thấy bản tin trong thư viện."
-        return
+        return None, "Không tìm thấy bản tin trong thư viện."
     except LibraryError as exc:
-        job.state = FAILED
-        job.message = "Thư viện bản tin đang có lỗi, chưa dựng được:\n" + problems_text(exc)
-        return
+        return None, "Thư viện bản tin đang có lỗi, chưa dựng được:\n" + problems_text(exc)
     except BroadcasterError as exc:
-        job.state, job.message = FAILED, f"Dựng không thành công: {exc}"
-        return
-    except Exception as exc:  # a bug: keep the panel alive, the traceback in the log
-        log.exception("render job %s for %s", job.id, job.bulletin_id)
-        job.state, job.message = FAILED, f"Lỗi không mong đợi khi dựng: {exc!r}"
-        return
+        return None, f"Dựng không thành công: {exc}"
     outcome = report.outcomes[0] if report.outcomes else None
-    job.outcome = outcome
     if outcome is None or outcome.status == "failed":
-        job.state = FAILED
         reason = outcome.error if outcome else "không có kết quả"
-        job.message = f"Dựng không thành công. Thông báo của bộ dựng: {reason}"
-        return
+        return None, f"Dựng không thành công. Thông báo của bộ dựng: {reason}"
     record = outcome.record
     voice = voice_label(record.engine, record.voice)
     if outcome.status == "unchanged":
-        job.message = f"Âm thanh hiện tại ({voice}) đã đúng với nội dung: không cần dựng lại."
-    else:
-        fallback = " — giọng dự phòng" if record.fallback else ""
-        job.message = (
-            f"Đã dựng xong bản âm thanh ({voice}{fallback}), dài {fmt_seconds(record.duration_s)}."
-        )
-    job.state = DONE
+        return f"Âm thanh hiện tại ({voice}) đã đúng với nội dung: không cần dựng lại.", None
+    fallback = " — giọng dự phòng" if record.fallback else ""
+    return (
+        f"Đã dựng xong bản âm thanh ({voice}{fallback}), dài {fmt_seconds(record.duration_s)}.",
+        None,
+    )
 
 
 def board() -> JobBoard:
-    """The current app's board (one worker per app)."""
+    """The current app's board (one render thread per app)."""
     return current_app.extensions[EXTENSION]

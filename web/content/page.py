@@ -9,18 +9,57 @@ from flask import abort, g, render_template, request
 
 from broadcaster import approval, audit
 from broadcaster.approval.review import last_author
-from broadcaster.errors import LibraryError
+from broadcaster.errors import BroadcasterError, LibraryError
 from broadcaster.library import editing
 from broadcaster.library.bulletins import MAX_BODY_CHARS, Bulletin, Priority
 from broadcaster.normalize import normalize
 from broadcaster.render.manifest import RenderRecord
 from broadcaster.runtime import Runtime
+from web import refusals
 from web.content import state as states
 from web.content import text
 from web.content.jobs import board
 from web.context import now, runtime
 
-FORM_FIELDS = ("title", "body", "priority", "valid_from", "valid_until", "voice", "base")
+FORM_FIELDS = (
+    "title",
+    "body",
+    "priority",
+    "valid_from",
+    "valid_until",
+    "voice",
+    "stations",
+    "base",
+)
+
+
+def station_ids() -> set[str] | None:
+    """The schedule's station ids; None when the schedule cannot be read (checked elsewhere)."""
+    try:
+        return {station.id for station in runtime().schedule().network.stations}
+    except BroadcasterError:
+        return None
+
+
+def station_names(limit: int = 400) -> dict[str, str]:
+    """Station id -> name, for the hint under a station limit; {} for a network too big to list."""
+    try:
+        names = runtime().schedule().names
+    except BroadcasterError:
+        return {}
+    return names if len(names) <= limit else {}
+
+
+def field_errors(refused: list) -> tuple[list[str], dict[str, list[str]]]:
+    """Each refusal in Vietnamese: all at the top, and each under its own field."""
+    zone = runtime().settings.zone
+    top: list[str] = []
+    by_field: dict[str, list[str]] = {}
+    for refusal in refused:
+        message = refusals.text(refusal, zone)
+        top.append(message)
+        by_field.setdefault(refusal.field or "", []).append(message)
+    return top, by_field
 
 
 def load_bulletin(bulletin_id: str) -> tuple[Path, Bulletin]:
@@ -62,6 +101,7 @@ def _form_from(bulletin: Bulletin, path: Path) -> dict[str, str]:
         "valid_from": bulletin.valid_from.isoformat(),
         "valid_until": bulletin.valid_until.isoformat() if bulletin.valid_until else "",
         "voice": bulletin.voice or "",
+        "stations": ", ".join(bulletin.stations or ()),
         "base": editing.fingerprint(path),
     }
 
@@ -86,6 +126,7 @@ def bulletin_page(
     errors: list[str] | None = None,
     error_title: str = "",
     spoken: str | None = None,
+    field_errors: dict[str, list[str]] | None = None,
 ):
     rt = runtime()
     path, bulletin = load_bulletin(bulletin_id)
@@ -106,6 +147,7 @@ def bulletin_page(
         state=state,
         form=form,
         errors=errors or [],
+        field_errors=field_errors or {},
         error_title=error_title,
         spoken=spoken,
         job=job,

@@ -29,6 +29,7 @@ class Status(enum.StrEnum):
     APPROVED = "approved"
     REJECTED = "rejected"
     RETIRED = "retired"  # valid_until has passed
+    STOPPED = "stopped"  # retired by staff (retired: true): kept for history, never planned
 
     @property
     def label(self) -> str:
@@ -38,6 +39,7 @@ class Status(enum.StrEnum):
             "approved": "đã duyệt",
             "rejected": "bị từ chối",
             "retired": "hết hiệu lực",
+            "stopped": "ngừng dùng",
         }[self.value]
 
 
@@ -61,7 +63,9 @@ def state_of(
     stale = record is None or record.render_key != render_key
     if decision is not None and (record is None or decision.render_sha256 != record.sha256):
         decision = None
-    if bulletin.valid_until is not None and bulletin.valid_until < today:
+    if bulletin.retired:
+        status = Status.STOPPED
+    elif bulletin.valid_until is not None and bulletin.valid_until < today:
         status = Status.RETIRED
     elif stale:
         status = Status.DRAFT

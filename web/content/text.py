@@ -8,11 +8,11 @@ here; anything not recognised is shown as it is, never hidden.
 from __future__ import annotations
 
 import datetime as dt
-import math
 import re
 from collections.abc import Iterable
 
 from broadcaster.errors import InvalidInput, Problem
+from broadcaster.playlists.sessions import duration_label
 from web import fields
 
 FIELD_LABELS = {
@@ -26,6 +26,9 @@ FIELD_LABELS = {
     "voice": "Giọng đọc",
     "recording": "Bản ghi",
     "notes": "Ghi chú",
+    "stations": "Giới hạn đài",
+    "retired": "Ngừng dùng",
+    "retired_on": "Ngày ngừng dùng",
     "body": "Nội dung",
 }
 
@@ -35,6 +38,10 @@ KIND_LABELS = {"bulletin": "Bản tin", "opening": "Lời mở đầu", "closing
 # tests/panel/test_audit_trail.py finds them in the source and checks each has a label).
 ACTION_LABELS = {
     "edit": "sửa nội dung",
+    "create": "tạo bản tin mới",
+    "duplicate": "nhân bản bản tin",
+    "retire": "ngừng dùng bản tin",
+    "unretire": "dùng lại bản tin đã ngừng",
     "render": "dựng âm thanh",
     "upload": "bản ghi phát thanh viên",
     "approve": "duyệt",
@@ -42,10 +49,13 @@ ACTION_LABELS = {
     "withdraw": "rút khỏi kế hoạch phát",
     "login": "đăng nhập",
     "plan": "lập kế hoạch phát sóng",
+    "schedule_station": "sửa đài và khung giờ phát",
+    "schedule_campaign": "sửa chiến dịch",
     "confirm": "xác nhận việc phát",
     "correct": "đính chính xác nhận",
     "alert": "phát lệnh thông báo khẩn cấp",
     "alert_withdraw": "thu hồi thông báo khẩn cấp",
+    "alert_override": "duyệt khẩn cấp thay cán bộ",
     "lexicon": "sửa từ điển viết tắt",
     "add_user": "tạo tài khoản",
     "enable_user": "mở lại tài khoản",
@@ -135,6 +145,17 @@ _LOADER = [
         lambda m: "Tên trường phải là chữ (không phải danh sách hay bảng).",
     ),
     (r"no bulletin has this id", lambda m: "Không có bản tin nào mang mã này."),
+    (
+        r"unknown station '([^']+)'",
+        lambda m: f"Giới hạn đài: không có đài mang mã “{m[1]}” trong danh sách đài.",
+    ),
+    (r"station '([^']+)' is listed twice", lambda m: f"Giới hạn đài: đài “{m[1]}” ghi hai lần."),
+    (
+        r"station id must be|stations must be a list",
+        lambda m: "Giới hạn đài phải là danh sách mã đài (chữ thường không dấu, số, dấu gạch).",
+    ),
+    (r"retired must be true or false", lambda m: "Trường ngừng dùng phải là true hoặc false."),
+    (r"retired_on is set but", lambda m: "Có ngày ngừng dùng nhưng bản tin chưa ghi ngừng dùng."),
 ]
 
 
@@ -222,11 +243,8 @@ def audio_error_text(message: str, name: str = "") -> str:
 
 
 def fmt_seconds(seconds: float | None) -> str:
-    """``1:41`` for 101.6 s: whole seconds cut, as the browser's audio player counts."""
-    if seconds is None:
-        return "—"
-    total = math.floor(seconds)
-    return f"{total // 60}:{total % 60:02d}"
+    """``1:41`` for 101.6 s, as the player counts (one rule: duration_label); ``—`` when unknown."""
+    return "—" if seconds is None else duration_label(seconds)
 
 
 def fmt_decimal(value: float, places: int = 1) -> str:

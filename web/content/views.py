@@ -26,14 +26,14 @@ from flask import (
 from broadcaster import accounts, approval, audit
 from broadcaster.approval.review import review
 from broadcaster.errors import AudioError, LibraryError, Refused, ToolMissing
-from broadcaster.library import editing
+from broadcaster.library import creating, editing
 from broadcaster.library.bulletins import MAX_BODY_CHARS
 from broadcaster.normalize import normalize
 from web import limits, refusals
 from web.content import jobs as content_jobs
 from web.content import state as states
 from web.content import text
-from web.content.page import bulletin_page, load_bulletin, posted_form
+from web.content.page import bulletin_page, field_errors, load_bulletin, posted_form, station_ids
 from web.context import now, runtime
 from web.permissions import requires
 
@@ -106,10 +106,13 @@ def index():
         lexicon=rt.lexicon,
         today=now().date(),
     )
+    stopped = [state for state in listed if state.status is states.Status.STOPPED]
+    listed = [state for state in listed if state.status is not states.Status.STOPPED]
     counts = Counter(state.status for state in listed)
     return render_template(
         "content/index.html",
         states=listed,
+        stopped=stopped,  # retired by staff: listed apart
         counts=[(status, counts[status]) for status in states.Status if counts[status]],
         problems=problems,
     )
@@ -141,9 +144,27 @@ def save(bulletin_id: str):
         "valid_until": text.parse_day(form["valid_until"]),
         "voice": form["voice"] or None,
     }
+    stations = creating.parse_station_list(form["stations"])
+    known = station_ids()
+    refused = creating.check_stations(stations, known)
+    if refused:
+        top, by_field = field_errors(refused)
+        return bulletin_page(
+            bulletin_id,
+            status=422,
+            form=form,
+            errors=top,
+            field_errors=by_field,
+            error_title="Không lưu được:",
+        )
+    changes["stations"] = list(stations) if stations else editing.REMOVE
     try:
         saved = editing.save_bulletin(
-            rt.settings.library_dir, bulletin_id, changes, expected=form["base"] or None
+            rt.settings.library_dir,
+            bulletin_id,
+            changes,
+            expected=form["base"] or None,
+            station_ids=known,
         )
     except editing.EditConflict:
         fresh = {**form, "base": editing.fingerprint(path)}

@@ -126,6 +126,7 @@ class Chart:
     top: int  # the axis' highest value
     bars: list[Bar]
     step: Step
+    ticks: tuple[tuple[int, float], ...] = ()  # (value, y): each label at its own height
     plot_left: int = PLOT_LEFT
     plot_top: int = PLOT_TOP
     plot_height: int = PLOT_HEIGHT
@@ -155,7 +156,26 @@ def chart(bars: list[Bucket], step: Step) -> Chart:
             )
         )
     width = PLOT_LEFT + max(len(bars), 1) * slot + 10
-    return Chart(width, PLOT_TOP + PLOT_HEIGHT + 40, top, laid, step)
+    ticks = tuple(
+        (value, PLOT_TOP + PLOT_HEIGHT - PLOT_HEIGHT * value / top) for value in tick_values(top)
+    )
+    return Chart(width, PLOT_TOP + PLOT_HEIGHT + 40, top, laid, step, ticks)
+
+
+def tick_values(top: int) -> list[int]:
+    """0 to ``top`` in the fewest equal whole steps (at least two): 0, 5, 10 for 10;
+    0, 1, ... 5 for 5. A label always names the height it stands at (no "2" halfway to 5)."""
+    for parts in range(2, 11):
+        if top % parts == 0 and _nice(top // parts):
+            return [top // parts * i for i in range(parts + 1)]
+    return [0, top]
+
+
+def _nice(step: int) -> bool:
+    """1, 2 or 5 times a power of ten: steps a reader adds up without effort."""
+    while step % 10 == 0:
+        step //= 10
+    return step in (1, 2, 5)
 
 
 def _round_up(value: int) -> int:

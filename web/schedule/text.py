@@ -8,6 +8,7 @@ on these pages is retold here; anything not recognised is shown as it is.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Iterable
 
@@ -53,7 +54,7 @@ def hhmm(moment: dt.datetime | dt.time) -> str:
 
 def length(seconds: float) -> str:
     """``1:32``; ``1:02:05`` from an hour on."""
-    total = round(seconds)
+    total = math.floor(seconds)  # cut, as duration_label and the player do
     if total >= 3600:
         return f"{total // 3600}:{total % 3600 // 60:02d}:{total % 60:02d}"
     return duration_label(seconds)

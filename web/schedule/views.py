@@ -3,9 +3,9 @@
 Staff see who airs when (``/schedule/``), what each station airs on a day or in a
 week (``/schedule/plan``), plan days again and publish their playlists (POST
 ``/schedule/plan``), check a campaign's coverage goal ahead (``/schedule/forecast``)
-and raise an emergency alert (``/schedule/alert``). The rules live in the package
-(:mod:`broadcaster.airplan.service`, :mod:`broadcaster.alerts.raising`), which also
-audits; this module asks and shows.
+and raise an emergency alert (``/schedule/alert``, in :mod:`web.schedule.alert_views`).
+The rules live in the package (:mod:`broadcaster.airplan.service`), which also audits;
+this module asks and shows.
 """
 
 from __future__ import annotations
@@ -25,11 +25,9 @@ from flask import (
     url_for,
 )
 
-from broadcaster import alerts
 from broadcaster.accounts import Role
 from broadcaster.airplan import service as airplan
 from broadcaster.airplan.store import is_planned
-from broadcaster.alerts import raising, withdrawing
 from broadcaster.errors import BroadcasterError, InvalidInput, Refused
 from broadcaster.library.bulletins import Kind
 from broadcaster.planning.campaigns import active_campaign, slots_on
@@ -268,161 +266,3 @@ def forecast():
         today=today,
         horizon_days=schedule_forecast.HORIZON_DAYS,
     )
-
-
-# ---------------------------------------------------------------- emergency alerts
-
-
-@bp.get("/alert")
-@requires("alert.raise")
-def alert():
-    return _alert_page()
-
-
-def _chosen() -> tuple[str, list[str] | None]:
-    """The bulletin and stations (None: all) a form or a query names."""
-    everywhere = request.values.get("all") == "1"
-    stations = None if everywhere else request.values.getlist("stations")
-    return request.values.get("bulletin_id", "").strip(), stations
-
-
-def _alert_page(*, status: int = 200, errors: tuple[str, list[str]] | None = None):
-    rt = runtime()
-    moment = now()
-    sched, schedule_error = _load_schedule()
-    choices = []
-    try:
-        found = airplan.airable(rt.library(), rt.renders(), rt.engine)
-        choices = [
-            s for s in found.segments if s.kind is Kind.BULLETIN and s.is_valid_on(moment.date())
-        ]
-    except BroadcasterError as exc:
-        errors = errors or text.error_text(exc)
-    recent = alerts.alerts_raised(rt.engine, moment - dt.timedelta(days=7))[::-1]
-    names = sched.names if sched else {}
-    return render_template(
-        "schedule/alert.html",
-        sched=sched,
-        errors=errors or schedule_error,
-        choices=choices,
-        recent=[(a, alerts_page.where_label(a, names)) for a in recent[:20]],
-        chosen=request.values.get("bulletin_id", ""),
-        chosen_stations=set(request.values.getlist("stations")),
-        all_chosen=request.values.get("all") == "1",
-        zone=rt.settings.zone,
-    ), status
-
-
-@bp.get("/alert/confirm")
-@requires("alert.raise")
-def confirm_alert():
-    """The step before an alert goes out: what, where and when, to confirm or go back."""
-    rt = runtime()
-    sched, schedule_error = _load_schedule()
-    if sched is None:
-        return _alert_page(status=422, errors=schedule_error)
-    bulletin_id, stations = _chosen()
-    try:
-        preview = raising.preview_alert(rt, bulletin_id, stations=stations)
-    except Refused as refused:
-        message = refusals.text(refused, rt.settings.zone)
-        return _alert_page(status=refusals.status(refused), errors=(message, []))
-    producer = sched.network.producer.id
-    rows = alerts_page.preview_rows(preview, sched.names, producer, today=now().date())
-    return render_template(
-        "schedule/alert_confirm.html",
-        preview=preview,
-        rows=rows,
-        bulletin_id=bulletin_id,
-        stations=stations,
-        where="tất cả các đài"
-        if stations is None
-        else ", ".join(sched.names.get(s, s) for s in dict.fromkeys(stations)),
-    )
-
-
-@bp.post("/alert")
-@requires("alert.raise")
-def raise_alert():
-    rt = runtime()
-    sched, schedule_error = _load_schedule()
-    if sched is None:
-        return _alert_page(status=422, errors=schedule_error)
-    bulletin_id, stations = _chosen()
-    confirmed = request.form.get("confirmed") == "1"
-    try:
-        if not confirmed:  # nothing goes out without the confirmation step
-            raising.preview_alert(rt, bulletin_id, stations=stations)
-            query = {"bulletin_id": bulletin_id}
-            query |= {"all": "1"} if stations is None else {"stations": stations}
-            return redirect(url_for(".confirm_alert", **query), 303)
-        raised = raising.raise_alert(rt, bulletin_id, stations=stations, by=g.user.username)
-    except Refused as refused:
-        message = refusals.text(refused, rt.settings.zone)
-        return _alert_page(status=refusals.status(refused), errors=(message, []))
-    alert = raised.alert
-    where = alerts_page.where_label(alert, sched.names)
-    report = alerts_page.placement_report(raised, today=now().date())
-    said = f"Đã phát lệnh thông báo khẩn cấp #{alert.id} “{raised.bulletin.title}” ({where})."
-    flash(f"{said} {report}", "ok")
-    if raised.publish_error:
-        headline, details = text.error_text(raised.publish_error)
-        flash(
-            "Thông báo đã được ghi nhận nhưng chưa đưa được vào danh sách phát của các xã: "
-            f"{headline} {' '.join(details)}",
-            "error",
-        )
-    return redirect(url_for(".alert"))
-
-
-@bp.get("/alert/<int:alert_id>/withdraw")
-@requires("alert.withdraw")
-def withdraw_alert_page(alert_id: int):
-    return _withdraw_page(alert_id)
-
-
-def _withdraw_page(alert_id: int, *, status: int = 200, error: str = ""):
-    """The confirmation step of a withdrawal: which alert, why, and what it changes."""
-    rt = runtime()
-    found = alerts.alert_by_id(rt.engine, alert_id)
-    if found is None:
-        abort(404)
-    sched, _ = _load_schedule()
-    return render_template(
-        "schedule/alert_withdraw.html",
-        alert=found,
-        where=alerts_page.where_label(found, sched.names if sched else {}),
-        error=error,
-        reason=request.form.get("reason", ""),
-        zone=rt.settings.zone,
-    ), status
-
-
-@bp.post("/alert/<int:alert_id>/withdraw")
-@requires("alert.withdraw")
-def withdraw_alert(alert_id: int):
-    rt = runtime()
-    try:
-        done = withdrawing.withdraw_alert(
-            rt, alert_id, by=g.user.username, reason=request.form.get("reason", "")
-        )
-    except Refused as refused:
-        message = refusals.text(refused, rt.settings.zone)
-        if refused.code == "alert-unknown":
-            page = render_template("error.html", status=404, message=message)
-            abort(make_response(page, 404))
-        return _withdraw_page(alert_id, status=refusals.status(refused), error=message)
-    title = done.alert.title or done.alert.bulletin_id
-    flash(
-        f"Đã thu hồi thông báo khẩn cấp #{alert_id} “{title}”: các đài không phát thông báo "
-        "này nữa ở những buổi phát chưa diễn ra.",
-        "ok",
-    )
-    if done.publish_error:
-        headline, details = text.error_text(done.publish_error)
-        flash(
-            "Việc thu hồi đã được ghi nhận nhưng chưa xuất lại được danh sách phát: "
-            f"{headline} {' '.join(details)}",
-            "error",
-        )
-    return redirect(url_for(".alert"))

@@ -53,7 +53,7 @@
   function setupJob(box) {
     var url = box.getAttribute("data-job-url");
     var state = box.getAttribute("data-state");
-    if (!url || state === "done" || state === "failed") return;
+    if (!url || state === "done" || state === "failed" || state === "interrupted") return;
     var message = box.querySelector(".job-message");
 
     function poll() {

@@ -339,7 +339,7 @@ def confirm(station_id: str, day: str, position: int):
     title = f" “{item.title}”" if item.title else ""
     flash(
         f"Đã {what} bản tin {position:02d}{title}: {said(entry, loaded.zone)}. "
-        f"Lưu ở nhật ký với mã {entry.id}.",
+        f"Lưu ở nhật ký là mục số {entry.id}.",
         "ok",
     )
     return redirect(f"{page}#muc-{position}")
