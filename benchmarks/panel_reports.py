@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import gc
+import itertools
 import json
 import os
 import random
@@ -33,6 +34,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
+from collections.abc import Iterator
 from pathlib import Path
 
 from sqlalchemy.dialects import sqlite as sqlite_dialect
@@ -40,6 +42,8 @@ from sqlalchemy.schema import CreateIndex
 
 from broadcaster import accounts, db
 from broadcaster.accounts import Role
+from broadcaster.db import migrations
+from broadcaster.reports.entries import AIRING_COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
 ZONE = dt.timezone(dt.timedelta(hours=7))  # Vietnam: no daylight saving
@@ -135,40 +139,25 @@ def write_config(directory: Path, stations: list[tuple[str, str]], start: dt.dat
     }
 
 
-COLUMNS = (
-    "station_id, bulletin_id, form, render_sha256, scheduled_at, started_at, ended_at, "
-    "outcome, late, reason, source, recorded_by, recorded_at, corrects"
-)
-
-
-def seed(path: Path, rows: int, station_ids: list[str], days: int) -> float:
-    """A year of airings, appended day by day as the stations would (the trigger keeping
-    the running totals included); returns seconds taken."""
-    started = time.perf_counter()
-    db.connect(f"sqlite:///{path}").dispose()  # the schema, indexes and triggers
-    connection = sqlite3.connect(path)
-    connection.execute("PRAGMA synchronous=OFF")
-    for index in db.airings.indexes:  # faster to build them once at the end
-        connection.execute(f"DROP INDEX {index.name}")
+def airings(count: int, station_ids: list[str], days: int) -> Iterator[tuple]:
+    """Rows in AIRING_COLUMNS order, in recording order, times as UTC text; 0.2% of the
+    aired entries are corrected into missed at the end of their day."""
     rng = random.Random(24)
+    zone = dt.timezone(dt.timedelta(hours=7))
     sha = "5e" * 32
-    slots = [(6, 30), (17, 30)]
-    forms = range(1, 25)
     first = END - dt.timedelta(days=days - 1)
     narrow = set(rng.sample(station_ids, len(station_ids) // 20))  # never air forms 19-24
     silent = set(rng.sample(station_ids, len(station_ids) // 50))  # quiet for the last 10 days
-    per_day, extra = divmod(rows, days)
-    stamp_cache: dict[dt.datetime, str] = {}
+    per_day, extra = divmod(count, days)
+    stamps: dict[dt.datetime, str] = {}
 
     def stamp(at: dt.datetime) -> str:
-        text = stamp_cache.get(at)
+        text = stamps.get(at)
         if text is None:
-            text = stamp_cache[at] = at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
+            text = stamps[at] = at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
         return text
 
-    insert = f"INSERT INTO airings ({COLUMNS}) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
-    next_id, written = 1, 0
-    aired_ids: list[tuple[int, tuple]] = []
+    next_id = 1
     for offset in range(days):
         day = first + dt.timedelta(days=offset)
         batch = []
@@ -176,23 +165,25 @@ def seed(path: Path, rows: int, station_ids: list[str], days: int) -> float:
             station = rng.choice(station_ids)
             if station in silent and (END - day).days < 10:
                 station = PRODUCER
-            form = rng.choice(forms)
+            form = rng.randrange(1, 25)
             if station in narrow and form > 18:
                 form -= 18
-            hour, minute = rng.choice(slots)
-            scheduled = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=ZONE)
+            hour, minute = rng.choice([(6, 30), (17, 30)])
+            scheduled = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
             roll = rng.random()
             outcome = "aired" if roll < 0.92 else "missed" if roll < 0.97 else "failed"
             begin = scheduled + dt.timedelta(minutes=rng.randrange(3))
+            played = outcome != "missed"
             batch.append(
-                (
+                [
+                    0,
                     station,
                     f"f{form:02d}",
                     form,
                     sha,
                     stamp(scheduled),
-                    None if outcome == "missed" else stamp(begin),
-                    None if outcome == "missed" else stamp(begin + dt.timedelta(minutes=2)),
+                    stamp(begin) if played else None,
+                    stamp(begin + dt.timedelta(minutes=2)) if played else None,
                     outcome,
                     0,
                     "" if outcome == "aired" else "Mất điện",
@@ -200,23 +191,40 @@ def seed(path: Path, rows: int, station_ids: list[str], days: int) -> float:
                     f"op-{station}",
                     stamp(scheduled + dt.timedelta(minutes=20)),
                     None,
-                )
+                ]
             )
-        batch.sort(key=lambda row: row[12])
-        for row in batch:
-            if row[7] == "aired" and rng.random() < 0.002:
-                aired_ids.append((next_id + batch.index(row), row))
-        # a few operators correct an earlier "aired" into "missed" at the end of the day
+        batch.sort(key=lambda row: row[13])
         corrections = []
-        for entry_id, row in aired_ids:
-            fixed = list(row)
-            fixed[5] = fixed[6] = None
-            fixed[7], fixed[9], fixed[13] = "missed", "Nhầm: loa hỏng", entry_id
-            corrections.append(tuple(fixed))
-        aired_ids = []
-        connection.executemany(insert, batch + corrections)
-        next_id += len(batch) + len(corrections)
-        written += len(batch) + len(corrections)
+        for row in batch:
+            row[0] = next_id
+            next_id += 1
+            if row[8] == "aired" and rng.random() < 0.002:
+                fixed = list(row)
+                fixed[6] = fixed[7] = None
+                fixed[8], fixed[10], fixed[14] = "missed", "Nhầm: loa hỏng", row[0]
+                corrections.append(fixed)
+        for fixed in corrections:
+            fixed[0] = next_id
+            next_id += 1
+        yield from map(tuple, batch + corrections)
+
+
+def seed(path: Path, rows: int, station_ids: list[str], days: int) -> float:
+    """A year of airings, appended day by day as the stations would (the trigger keeping
+    the running totals included); returns seconds taken."""
+    started = time.perf_counter()
+    migrations.upgrade(f"sqlite:///{path}")  # the schema, indexes and triggers, as a deploy
+    connection = sqlite3.connect(path)
+    connection.execute("PRAGMA synchronous=OFF")
+    for index in db.airings.indexes:  # faster to build them once at the end
+        connection.execute(f"DROP INDEX {index.name}")
+    marks = ",".join("?" * len(AIRING_COLUMNS))
+    insert = f"INSERT INTO airings ({','.join(AIRING_COLUMNS)}) VALUES ({marks})"
+    written = 0
+    generated = airings(rows, station_ids, days)
+    while batch := list(itertools.islice(generated, 10_000)):
+        connection.executemany(insert, batch)
+        written += len(batch)
     connection.commit()
     for index in db.airings.indexes:
         ddl = str(CreateIndex(index).compile(dialect=sqlite_dialect.dialect()))
@@ -254,13 +262,12 @@ def todays_indexes(path: Path) -> None:
 # --- the panel ---------------------------------------------------------------------------------
 
 
-def make_client(workdir: Path, database: Path):
+def leader_client(workdir: Path, overrides: dict):
+    """Flask's test client of the panel over this configuration, logged in as a leader."""
     os.chdir(REPO)  # the library and defaults are found relative to the repository
     from broadcaster.runtime import FixedClock, build_runtime
     from web import create_app
 
-    overrides = json.loads((workdir / "overrides.json").read_text(encoding="utf-8"))
-    overrides["database_url"] = f"sqlite:///{database}"
     runtime = build_runtime(
         environ={"BROADCASTER_DATA_DIR": str(workdir / "var")},
         overrides=overrides,
@@ -278,8 +285,17 @@ def make_client(workdir: Path, database: Path):
             now=NOW,
         )
     client = app.test_client()
-    with client.session_transaction() as session:
+    with client.session_transaction() as session:  # as web/auth.py's login leaves it
         session["user_id"] = user.id
+        session["session_version"] = user.session_version
+        session["login_at"] = NOW.timestamp()
+    return client, runtime.engine
+
+
+def make_client(workdir: Path, database: Path):
+    overrides = json.loads((workdir / "overrides.json").read_text(encoding="utf-8"))
+    overrides["database_url"] = f"sqlite:///{database}"
+    client, _engine = leader_client(workdir, overrides)
     gc.collect()  # as `broadcaster serve` does once the app is built
     gc.freeze()
     return client

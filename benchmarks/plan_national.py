@@ -22,7 +22,9 @@ data directory (and reuses its renders on the next run).
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import datetime as dt
+import multiprocessing
 import os
 import shutil
 import sqlite3
@@ -89,17 +91,23 @@ def measure(env: dict[str, str], day: dt.date, label: str) -> tuple[float, float
 
 
 def build_history(database: Path, day: dt.date, days: int) -> int:
-    """``days`` days before ``day``: its plan shifted back, and an aired entry per item."""
+    """``days`` days before ``day``: its plan shifted back, and an aired entry per item.
+
+    The items keep naming the day's segments and reasons (``plan_segments``,
+    ``plan_reasons``), as a schedule that airs the same library every day does."""
     connection = sqlite3.connect(database)
+    connection.execute("PRAGMA cache_size = -1000000")  # 1 GB: the indexes stay in memory
     columns = [row[1] for row in connection.execute("PRAGMA table_info(plan_items)")]
     columns.remove("id")
     rows = connection.execute(
         f"SELECT {', '.join(columns)} FROM plan_items WHERE day = ?", (day.isoformat(),)
     ).fetchall()
+    query = "SELECT id, bulletin_id, form, render_sha256 FROM plan_segments"
+    segments = {id_: rest for id_, *rest in connection.execute(query)}
     index = {name: i for i, name in enumerate(columns)}
     made = 0
-    with connection:
-        for back in range(1, days + 1):
+    for back in range(1, days + 1):
+        with connection:  # a day at a time: the WAL is checkpointed as it goes
             shift = dt.timedelta(days=back)
             plans, entries = [], []
             for row in rows:
@@ -109,10 +117,10 @@ def build_history(database: Path, day: dt.date, days: int) -> int:
                 row[index["day"]] = (day - shift).isoformat()
                 plans.append(row)
                 at = row[index["starts_at"]]
+                bulletin_id, form, sha256 = segments[row[index["segment_id"]]]
                 entries.append(
-                    (row[index["station_id"]], row[index["bulletin_id"]], row[index["form"]],
-                     row[index["render_sha256"]], at, at, "aired", 0, "", "playout",
-                     "playout@bench", at)
+                    (row[index["station_id"]], bulletin_id, form, sha256, at, at, "aired", 0, "",
+                     "playout", "playout@bench", at)
                 )  # fmt: skip
             connection.executemany(
                 f"INSERT INTO plan_items ({', '.join(columns)}) "
@@ -128,6 +136,21 @@ def build_history(database: Path, day: dt.date, days: int) -> int:
             made += len(entries)
     connection.close()
     return made
+
+
+def plan_bytes(database: Path) -> int:
+    """Bytes of the stored plans (tables and indexes), from SQLite's page counts."""
+    with sqlite3.connect(database) as connection:
+        try:
+            return (
+                connection.execute(
+                    "SELECT sum(pgsize) FROM dbstat "
+                    "WHERE name LIKE 'plan_%' OR name LIKE 'ix_plan_%'"
+                ).fetchone()[0]
+                or 0
+            )
+        except sqlite3.OperationalError:  # SQLite built without dbstat
+            return 0
 
 
 def _shifted(stored: str, shift: dt.timedelta) -> str:
@@ -152,7 +175,8 @@ def main() -> None:
         "BROADCASTER_SCHEDULE__STATIONS": str(stations),
     }
     database = data / "broadcaster.db"
-    database.unlink(missing_ok=True)
+    for stale in (database, data / "broadcaster.db-wal", data / "broadcaster.db-shm"):
+        stale.unlink(missing_ok=True)
     day = dt.datetime.now(ZONE).date() + dt.timedelta(days=1)
     print(f"{options.communes} communes, {day}, data in {root}", flush=True)
 
@@ -163,11 +187,16 @@ def main() -> None:
 
     first_s, first_mb = measure(env, day, "day 1 (baseline)")
     started = time.perf_counter()
-    made = build_history(database, day, options.history_days)
+    # In a process of its own: a child forked from a large parent reports the parent's
+    # peak memory as its own (Linux keeps it across exec), so this one stays small.
+    spawn = multiprocessing.get_context("spawn")
+    with concurrent.futures.ProcessPoolExecutor(1, mp_context=spawn) as builder:
+        made = builder.submit(build_history, database, day, options.history_days).result()
     size_mb = database.stat().st_size / 2**20
     print(
         f"built {options.history_days} days of history ({made:,} airings, database "
-        f"{size_mb:.0f} MB) in {time.perf_counter() - started:.0f} s",
+        f"{size_mb:.0f} MB, {plan_bytes(database) / 2**20 / (options.history_days + 1):.1f} MB "
+        f"of plan a day) in {time.perf_counter() - started:.0f} s",
         flush=True,
     )
     # As on any later day: today is planned (which folded the closed days, one a day

@@ -12,6 +12,9 @@ run them, through Flask's test client logged in as a leader, the two databases t
 turns request by request; first with PostgreSQL before its totals are installed (the
 reports then read the log), then after.
 
+With ``--keep DIR`` the databases stay in DIR, and a later run with the same DIR only
+times the pages again (with the totals): the way to compare two versions of the code.
+
 Goal: PostgreSQL within 1.5x of SQLite. No figure is asserted: this prints them.
 """
 
@@ -20,118 +23,29 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import os
-import random
 import shutil
 import sqlite3
 import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-from panel_reports import END, NOW, PRODUCER, communes, pages, write_config
+from panel_reports import END, PRODUCER, airings, communes, leader_client, pages, write_config
 
-from broadcaster import accounts, db
-from broadcaster.accounts import Role
+from broadcaster import db
 from broadcaster.db import migrations, rollup
+from broadcaster.reports.entries import AIRING_COLUMNS as COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "tests"))
 import pg  # noqa: E402  (tests/pg.py: the private cluster the tests use)
 
-COLUMNS = (
-    "id",
-    "station_id",
-    "bulletin_id",
-    "form",
-    "render_sha256",
-    "scheduled_at",
-    "started_at",
-    "ended_at",
-    "outcome",
-    "late",
-    "reason",
-    "source",
-    "recorded_by",
-    "recorded_at",
-    "corrects",
-)
 PAGES = (
     "dashboard (default: campaign's 28-day window)",
     "dashboard, 1 year",
     "matrix: coverage page 1 (1 year)",
 )
-
-
-def airings(count: int, station_ids: list[str], days: int) -> Iterator[tuple]:
-    """Rows in COLUMNS order, in recording order, times as UTC text; 0.2% of the
-    aired entries are corrected into missed at the end of their day."""
-    rng = random.Random(24)
-    zone = dt.timezone(dt.timedelta(hours=7))
-    sha = "5e" * 32
-    first = END - dt.timedelta(days=days - 1)
-    narrow = set(rng.sample(station_ids, len(station_ids) // 20))  # never air forms 19-24
-    silent = set(rng.sample(station_ids, len(station_ids) // 50))  # quiet for the last 10 days
-    per_day, extra = divmod(count, days)
-    stamps: dict[dt.datetime, str] = {}
-
-    def stamp(at: dt.datetime) -> str:
-        text = stamps.get(at)
-        if text is None:
-            text = stamps[at] = at.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M:%S.%f")
-        return text
-
-    next_id = 1
-    for offset in range(days):
-        day = first + dt.timedelta(days=offset)
-        batch = []
-        for _ in range(per_day + (1 if offset < extra else 0)):
-            station = rng.choice(station_ids)
-            if station in silent and (END - day).days < 10:
-                station = PRODUCER
-            form = rng.randrange(1, 25)
-            if station in narrow and form > 18:
-                form -= 18
-            hour, minute = rng.choice([(6, 30), (17, 30)])
-            scheduled = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
-            roll = rng.random()
-            outcome = "aired" if roll < 0.92 else "missed" if roll < 0.97 else "failed"
-            begin = scheduled + dt.timedelta(minutes=rng.randrange(3))
-            played = outcome != "missed"
-            batch.append(
-                [
-                    0,
-                    station,
-                    f"f{form:02d}",
-                    form,
-                    sha,
-                    stamp(scheduled),
-                    stamp(begin) if played else None,
-                    stamp(begin + dt.timedelta(minutes=2)) if played else None,
-                    outcome,
-                    0,
-                    "" if outcome == "aired" else "Mất điện",
-                    "operator",
-                    f"op-{station}",
-                    stamp(scheduled + dt.timedelta(minutes=20)),
-                    None,
-                ]
-            )
-        batch.sort(key=lambda row: row[13])
-        corrections = []
-        for row in batch:
-            row[0] = next_id
-            next_id += 1
-            if row[8] == "aired" and rng.random() < 0.002:
-                fixed = list(row)
-                fixed[6] = fixed[7] = None
-                fixed[8], fixed[10], fixed[14] = "missed", "Nhầm: loa hỏng", row[0]
-                corrections.append(fixed)
-        for fixed in corrections:
-            fixed[0] = next_id
-            next_id += 1
-        yield from map(tuple, batch + corrections)
 
 
 def schema(url: str):
@@ -196,35 +110,6 @@ def vacuum(engine) -> None:
         connection.exec_driver_sql("VACUUM ANALYZE")
 
 
-def make_client(workdir: Path, url: str, overrides: dict):
-    os.chdir(REPO)  # the library and defaults are found relative to the repository
-    from broadcaster.runtime import FixedClock, build_runtime
-    from web import create_app
-
-    runtime = build_runtime(
-        environ={"BROADCASTER_DATA_DIR": str(workdir / "var")},
-        overrides={**overrides, "database_url": url},
-        clock=FixedClock(NOW),
-    )
-    app = create_app({"BROADCASTER_RUNTIME": runtime, "SECRET_KEY": "benchmark"})
-    user = next((u for u in accounts.list_users(runtime.engine) if u.username == "lanhdao"), None)
-    if user is None:
-        user = accounts.add_user(
-            runtime.engine,
-            username="lanhdao",
-            full_name="Nguyễn Văn Lãnh",
-            password="mat-khau-demo",
-            role=Role.LEADER,
-            now=NOW,
-        )
-    client = app.test_client()
-    with client.session_transaction() as session:
-        session["user_id"] = user.id  # as web/auth.py's login leaves it
-        session["session_version"] = user.session_version
-        session["login_at"] = NOW.timestamp()
-    return client, runtime.engine
-
-
 def one(client, url: str) -> float:
     started = time.perf_counter()
     response = client.get(url)
@@ -236,7 +121,10 @@ def one(client, url: str) -> float:
 def time_pages(workdir: Path, urls: dict, overrides: dict, databases: dict, count: int) -> dict:
     """name -> {totals, page -> p50/p95}. The databases take turns request by request, so
     that the other work on a shared machine weighs on each alike."""
-    clients = {name: make_client(workdir, url, overrides) for name, url in databases.items()}
+    clients = {
+        name: leader_client(workdir, {**overrides, "database_url": url})
+        for name, url in databases.items()
+    }
     found = {name: {"totals": rollup.present(engine)} for name, (_, engine) in clients.items()}
     for label in PAGES:
         times: dict[str, list[float]] = {name: [] for name in clients}
@@ -274,12 +162,17 @@ def main() -> None:
     parser.add_argument("--stations", type=int, default=3321)
     parser.add_argument("--days", type=int, default=365)
     parser.add_argument("--requests", type=int, default=10)
+    parser.add_argument(
+        "--keep", metavar="DIR", help="keep both databases in DIR; a later run times them again"
+    )
     args = parser.parse_args()
 
     binaries = pg.server_binaries()
     if binaries is None:
         sys.exit("error: PostgreSQL is not installed: run scripts/install-system-deps --for-tests")
-    workdir = Path(tempfile.mkdtemp(prefix="report-backends-"))
+    workdir = Path(args.keep or tempfile.mkdtemp(prefix="report-backends-"))
+    workdir.mkdir(parents=True, exist_ok=True)
+    fresh = not (workdir / "pgdata").exists()
     commune_list = communes(args.stations - 1)
     station_ids = [PRODUCER] + [sid for sid, _ in commune_list]
     overrides = write_config(workdir, commune_list, END - dt.timedelta(days=args.days - 1))
@@ -290,46 +183,51 @@ def main() -> None:
     if owner is not None:
         shutil.chown(workdir, user=owner)
     cluster = pg.Cluster(binaries, workdir / "pgdata", pg._free_port(), owner)
-    cluster.run("initdb", "-D", str(cluster.data), "-U", pg.SUPERUSER, "-A", "trust",
-                "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
+    if fresh:
+        cluster.run("initdb", "-D", str(cluster.data), "-U", pg.SUPERUSER, "-A", "trust",
+                    "-E", "UTF8", "--locale=C", "--no-sync")  # fmt: skip
     cluster.start()
     try:
-        cluster.admin("CREATE DATABASE reports")
         pg_url = cluster.url("reports")
         sqlite_url = f"sqlite:///{workdir / 'airings.db'}"
-
-        started = time.perf_counter()
-        rows = list(airings(args.airings, station_ids, args.days))
-        print(f"{len(rows):,} airings generated in {time.perf_counter() - started:.0f} s")
-        seconds = load_sqlite(workdir / "airings.db", rows)
-        print(f"SQLite: loaded, indexed and totals built in {seconds:.0f} s", flush=True)
-        seconds = load_postgresql(pg_url, rows)
-        print(f"PostgreSQL: copied, indexed and analysed in {seconds:.0f} s", flush=True)
-        del rows
-
-        print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
         databases = {"SQLite": sqlite_url, "PostgreSQL": pg_url}
-        before = time_pages(workdir, urls, overrides, databases, max(3, args.requests // 2))
-        show("SQLite", before["SQLite"])
-        show("PostgreSQL, before rollup.install", before["PostgreSQL"])
-        ratios("PostgreSQL / SQLite before the totals on PostgreSQL (p50)", before)
+        if fresh:
+            cluster.admin("CREATE DATABASE reports")
+            load_both(workdir, pg_url, station_ids, args)
+            print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
+            before = time_pages(workdir, urls, overrides, databases, max(3, args.requests // 2))
+            show("SQLite", before["SQLite"])
+            show("PostgreSQL, before rollup.install", before["PostgreSQL"])
+            ratios("PostgreSQL / SQLite before the totals on PostgreSQL (p50)", before)
 
-        engine = db.connect(pg_url)
-        started = time.perf_counter()
-        rollup.install(engine)
-        seconds = time.perf_counter() - started
-        vacuum(engine)  # the new tables analysed, as autovacuum would
-        engine.dispose()
-        print(f"\nPostgreSQL: totals built from the log by rollup.install in {seconds:.1f} s")
+            engine = db.connect(pg_url)
+            started = time.perf_counter()
+            rollup.install(engine)
+            seconds = time.perf_counter() - started
+            vacuum(engine)  # the new tables analysed, as autovacuum would
+            engine.dispose()
+            print(f"\nPostgreSQL: totals built from the log by rollup.install in {seconds:.1f} s")
 
+        load = os.getloadavg()[0]
         after = time_pages(workdir, urls, overrides, databases, args.requests)
         show("SQLite", after["SQLite"])
         show("PostgreSQL", after["PostgreSQL"])
         ratios(f"PostgreSQL / SQLite at {args.airings:,} airings (p50; goal <= 1.5)", after)
-        print(f"load average {os.getloadavg()[0]:.1f}")
+        print(f"load average {load:.1f} before, {os.getloadavg()[0]:.1f} after")
     finally:
         cluster.stop("immediate")
-        shutil.rmtree(workdir, ignore_errors=True)
+        if not args.keep:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+def load_both(workdir: Path, pg_url: str, station_ids: list[str], args) -> None:
+    started = time.perf_counter()
+    rows = list(airings(args.airings, station_ids, args.days))
+    print(f"{len(rows):,} airings generated in {time.perf_counter() - started:.0f} s")
+    seconds = load_sqlite(workdir / "airings.db", rows)
+    print(f"SQLite: loaded, indexed and totals built in {seconds:.0f} s", flush=True)
+    seconds = load_postgresql(pg_url, rows)
+    print(f"PostgreSQL: copied, indexed and analysed in {seconds:.0f} s", flush=True)
 
 
 if __name__ == "__main__":

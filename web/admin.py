@@ -11,6 +11,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, sessi
 
 from broadcaster import accounts, audit
 from broadcaster.accounts import USERNAME, AccountError, Role, tokens
+from web import kept_form
 from web.context import now, runtime
 from web.permissions import requires
 from web.reports.data import schedule
@@ -50,10 +51,11 @@ def _user(username: str) -> accounts.User | None:
 @bp.get("/users")
 @requires("users.manage")
 def users():
-    return _users_page()
+    kept = kept_form.take()
+    return _users_page(kept, form={"role": Role.OPERATOR.value, **kept.form})
 
 
-def _users_page(*, status: int = 200, errors: list[str] | None = None, form: dict | None = None):
+def _users_page(kept: kept_form.Kept, *, form: dict):
     sched = schedule()
     return render_template(
         "admin/users.html",
@@ -61,11 +63,19 @@ def _users_page(*, status: int = 200, errors: list[str] | None = None, form: dic
         roles=list(Role),
         stations=sched.network.stations,
         names={s.id: s.name for s in sched.network.stations},
-        errors=errors or [],
-        form=form or {"role": Role.OPERATOR.value},
+        errors=kept.errors,
+        field_errors=kept.field_errors,
+        form=form,
         min_password=accounts.MIN_PASSWORD,
         max_password=accounts.MAX_PASSWORD,
-    ), status
+    )
+
+
+def _refuse(errors: list[str], *, by_field: dict, anchor: str, form: dict | None = None):
+    """Back to the accounts page at the form or row at fault, with what was typed
+    (never a password)."""
+    page = url_for(".users")
+    return kept_form.refuse(page, errors, by_field=by_field, form=form, anchor=anchor)
 
 
 @bp.post("/users")
@@ -78,27 +88,34 @@ def add_user():
     form["username"] = form["username"].lower()
     password = request.form.get("password", "")
     role = {r.value: r for r in Role}.get(form["role"])
-    errors = []
+    by_field: dict[str, list[str]] = {}
+
+    def wrong(name: str, *messages: str) -> None:
+        by_field.setdefault(name, []).extend(messages)
+
     if not USERNAME.match(form["username"]):
-        errors.append(
+        wrong(
+            "username",
             "Tên đăng nhập gồm 2–63 ký tự: chữ thường không dấu, số, dấu chấm, "
-            "gạch dưới hoặc gạch ngang, bắt đầu bằng chữ hoặc số."
+            "gạch dưới hoặc gạch ngang, bắt đầu bằng chữ hoặc số.",
         )
     elif _user(form["username"]) is not None:
-        errors.append(f"Tên đăng nhập “{form['username']}” đã có người dùng.")
+        wrong("username", f"Tên đăng nhập “{form['username']}” đã có người dùng.")
     if not form["full_name"]:
-        errors.append("Hãy nhập họ và tên.")
-    errors += _password_errors(password)
+        wrong("full_name", "Hãy nhập họ và tên.")
+    wrong("password", *_password_errors(password))
     if role is None:
-        errors.append("Hãy chọn vai trò.")
+        wrong("role", "Hãy chọn vai trò.")
     station_id = form["station_id"] if role is Role.OPERATOR else ""
     if role is Role.OPERATOR:
         if not station_id:
-            errors.append("Cán bộ đài truyền thanh xã cần chọn đài của xã mình.")
+            wrong("station_id", "Cán bộ đài truyền thanh xã cần chọn đài của xã mình.")
         elif find_station(station_id) is None:
-            errors.append(f"Đài “{station_id}” không có trong lịch phát.")
-    if errors:
-        return _users_page(status=422, errors=errors, form=form)
+            wrong("station_id", f"Đài “{station_id}” không có trong lịch phát.")
+    by_field = {name: messages for name, messages in by_field.items() if messages}
+    if by_field:
+        errors = [message for messages in by_field.values() for message in messages]
+        return _refuse(errors, by_field=by_field, anchor=f"nhap-{next(iter(by_field))}", form=form)
     try:
         user = accounts.add_user(
             runtime().engine,
@@ -112,10 +129,10 @@ def add_user():
     except AccountError as refused:
         if refused.codes:  # the password rules, should they ever say more than the check above
             errors = [_password_message(code) for code in refused.codes]
-            return _users_page(status=422, errors=errors, form=form)
+            return _refuse(errors, by_field={"password": errors}, anchor="nhap-password", form=form)
         # a race with another admin on the same name
         errors = [f"Không tạo được tài khoản “{form['username']}”; hãy thử tên khác."]
-        return _users_page(status=409, errors=errors, form=form)
+        return _refuse(errors, by_field={"username": errors}, anchor="nhap-username", form=form)
     detail = f"vai trò {role.label}" + (f", đài {station_id}" if station_id else "")
     _audit("add_user", user.username, detail)
     flash(f"Đã tạo tài khoản “{user.username}” ({role.label}).", "ok")
@@ -131,7 +148,9 @@ def set_active(username: str):
         return redirect(url_for(".users"))
     active = request.form.get("active") == "1"
     if user.username == g.user.username and not active:
-        return _users_page(status=409, errors=["Không thể tự khóa tài khoản đang đăng nhập."])
+        errors = ["Không thể tự khóa tài khoản đang đăng nhập."]
+        row = f"u-{user.username}"
+        return _refuse(errors, by_field={row: errors}, anchor=row)
     if user.active == active:
         flash("Tài khoản đã ở trạng thái này.")
         return redirect(url_for(".users"))
@@ -150,13 +169,15 @@ def reset_password(username: str):
         return redirect(url_for(".users"))
     password = request.form.get("password", "")
     errors = _password_errors(password, user.username)
+    row = f"u-{user.username}"
     if errors:
-        return _users_page(status=422, errors=errors)
+        return _refuse(errors, by_field={f"mat-khau-{user.username}": errors}, anchor=row)
     try:
         accounts.set_password(runtime().engine, user.username, password)  # ends its sessions
     except AccountError as refused:
         errors = [_password_message(code, user.username) for code in refused.codes]
-        return _users_page(status=422, errors=errors or ["Không đặt được mật khẩu mới."])
+        errors = errors or ["Không đặt được mật khẩu mới."]
+        return _refuse(errors, by_field={f"mat-khau-{user.username}": errors}, anchor=row)
     if user.username == g.user.username:  # the admin's own: this session goes on, the rest end
         session["session_version"] = _user(user.username).session_version
     _audit("reset_password", user.username, "đặt lại mật khẩu")

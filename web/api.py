@@ -179,11 +179,11 @@ def audio(station_id: str, name: str):
 @station_token
 def station_alerts(station_id: str):
     """The alerts to air now; the ETag is the body's hash, so a poll that finds nothing
-    new costs two indexed reads and an empty 304."""
+    new costs the token's read, one read of the newest ids (:class:`alerts.OnAirCache`)
+    and an empty 304."""
     station = _station(station_id)
     zone = runtime().settings.zone  # not the schedule again: its freshness check costs
-    since = now() - alert_plan.ALERT_REACH
-    found = alerts.on_air_for(runtime().engine, station.id, since)
+    found = _on_air(station.id)
     body = {
         "station_id": station.id,
         "alerts": [
@@ -210,13 +210,20 @@ def station_alerts(station_id: str):
     return response.make_conditional(request)
 
 
+def _on_air(station_id: str) -> list[alerts.Alert]:
+    """The station's standing alerts through this app's cache: one per process."""
+    cache = current_app.extensions.setdefault("broadcaster.alerts", alerts.OnAirCache())
+    moment = now()
+    since = moment - alert_plan.ALERT_REACH
+    return cache.for_station(runtime().engine, station_id, since=since, now=moment)
+
+
 @bp.get("/stations/<station_id>/alerts/<int:alert_id>/audio")
 @station_token
 def alert_audio(station_id: str, alert_id: int):
     """An active alert's audio for this station, only while it hashes to the approved sha256."""
     station = _station(station_id)
-    since = now() - alert_plan.ALERT_REACH
-    found = [a for a in alerts.on_air_for(runtime().engine, station.id, since) if a.id == alert_id]
+    found = [a for a in _on_air(station.id) if a.id == alert_id]
     path = days.approved_audio(found[0]) if found else None
     if path is None:
         raise ApiError(404, f"Không có thông báo khẩn cấp số {alert_id} cho đài này.")

@@ -27,6 +27,7 @@ CONFLICTS = frozenset(
         "alert-not-approved",
         "alert-no-audio",
         "alert-not-valid",
+        "alert-retired",
         "alert-already-withdrawn",
     }
 )
@@ -222,6 +223,10 @@ _TEXTS: dict[str, Callable[[Params, dt.tzinfo], str]] = {
     ),
     "alert-not-valid": lambda p, z: (
         "Bản tin này không còn (hoặc chưa) có hiệu lực hôm nay: không thể phát."
+    ),
+    "alert-retired": lambda p, z: (
+        "Bản tin này đã ngừng dùng (chỉ còn lưu lại làm bằng chứng): không thể phát khẩn cấp. "
+        "Hãy chọn bản tin khác."
     ),
     "alert-unknown-station": lambda p, z: f"Không có đài: {', '.join(map(str, p['stations']))}.",
     "alert-unknown": lambda p, z: f"Không có thông báo khẩn cấp số {p['alert_id']}.",

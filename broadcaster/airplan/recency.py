@@ -34,6 +34,7 @@ from sqlalchemy import (
 
 from broadcaster.airlog import Outcome
 from broadcaster.db import airings, last_aired, last_aired_folded, plan_items
+from broadcaster.db.schema import plan_segments
 from broadcaster.planning.plans import Aired
 
 # How far back the first fold of a database reads: longer than any coverage window.
@@ -132,11 +133,15 @@ def _aggregate(connection: Connection, zone: dt.tzinfo, first: dt.date, until: d
     first = max(first, dt.date(1970, 1, 2))  # dt.date.min: from the beginning
     since = dt.datetime.combine(first, dt.time.min, zone)
     end = dt.datetime.combine(until, dt.time.min, zone)
-    planned = select(
-        plan_items.c.station_id,
-        _topic(plan_items).label("topic"),
-        plan_items.c.starts_at.label("at"),
-    ).where(plan_items.c.day >= first.isoformat(), plan_items.c.day < until.isoformat())
+    planned = (
+        select(
+            plan_items.c.station_id,
+            _topic(plan_segments).label("topic"),
+            plan_items.c.starts_at.label("at"),
+        )
+        .join_from(plan_items, plan_segments, plan_items.c.segment_id == plan_segments.c.id)
+        .where(plan_items.c.day >= first.isoformat(), plan_items.c.day < until.isoformat())
+    )
     logged = (
         select(airings.c.station_id, _topic(airings).label("topic"), airings.c.started_at)
         .where(airings.c.outcome == Outcome.AIRED.value)

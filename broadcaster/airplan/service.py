@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import shutil
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -26,6 +26,7 @@ from broadcaster.airplan.store import (
     load_plan,
     prune,
     save_plan,
+    stored_plan,
     withdraw_render,
 )
 from broadcaster.db import airings, plan_items
@@ -92,9 +93,10 @@ def history(engine: Engine, zone: dt.tzinfo, before: dt.date) -> list[Aired]:
         .where(airings.c.outcome == Outcome.AIRED.value)
         .where(airings.c.started_at >= since, airings.c.started_at < until)
     )
+    stored = stored_plan()
     planned = select(
-        plan_items.c.station_id, plan_items.c.form, plan_items.c.bulletin_id, plan_items.c.starts_at
-    ).where(plan_items.c.day >= start.isoformat(), plan_items.c.day < before.isoformat())
+        stored.c.station_id, stored.c.form, stored.c.bulletin_id, stored.c.starts_at
+    ).where(stored.c.day >= start.isoformat(), stored.c.day < before.isoformat())
     records = []
     with engine.connect() as connection:
         for query in (logged, planned):
@@ -104,23 +106,18 @@ def history(engine: Engine, zone: dt.tzinfo, before: dt.date) -> list[Aired]:
     return records
 
 
-def plan_range(
-    runtime: Runtime, first: dt.date, days: int, *, by: str, force: bool = False
-) -> list[DayPlan]:
-    """Plan ``days`` days from ``first`` with the campaign running each day; store each.
-
-    The past is fixed: a slot that has started keeps its stored items exactly, and
-    an item with an airing entry is never replaced, so the evidence stays on the
-    bulletin it is about. A day before today is refused unless ``force`` (which
-    still keeps every item something was logged for). Audited under ``by``.
-    """
-    now = runtime.clock.now()
+def check_plannable(runtime: Runtime, first: dt.date, *, force: bool = False) -> None:
+    """Refuse what :func:`plan_range` would refuse before it plans anything: nothing
+    approved, or a day in the past. The panel asks before it starts planning in the
+    background, so that a refusal answers the form, not a job."""
     found = airable(runtime.library(), runtime.renders(), runtime.engine)
     if not found.segments:
         raise NothingApproved()
-    durations = {s.bulletin_id: s.duration_s for s in found.segments}
-    network, campaigns = load_network_and_campaigns(runtime, durations)
-    today = now.astimezone(network.zone).date()
+    network, _ = load_network_and_campaigns(runtime)
+    _refuse_the_past(first, runtime.clock.now().astimezone(network.zone).date(), force=force)
+
+
+def _refuse_the_past(first: dt.date, today: dt.date, *, force: bool) -> None:
     if first < today and not force:
         raise Refused(
             "past-day",
@@ -129,6 +126,34 @@ def plan_range(
             field="date",
             day=first,
         )
+
+
+def plan_range(
+    runtime: Runtime,
+    first: dt.date,
+    days: int,
+    *,
+    by: str,
+    force: bool = False,
+    on_day: Callable[[int, DayPlan], None] | None = None,
+) -> list[DayPlan]:
+    """Plan ``days`` days from ``first`` with the campaign running each day; store each.
+
+    The past is fixed: a slot that has started keeps its stored items exactly, and
+    an item with an airing entry is never replaced, so the evidence stays on the
+    bulletin it is about. A day before today is refused unless ``force`` (which
+    still keeps every item something was logged for). Audited under ``by``.
+    ``on_day(n, plan)`` is called as each day (the n-th, from 1) is stored: the
+    panel publishes it and shows the progress of a long range.
+    """
+    now = runtime.clock.now()
+    found = airable(runtime.library(), runtime.renders(), runtime.engine)
+    if not found.segments:
+        raise NothingApproved()
+    durations = {s.bulletin_id: s.duration_s for s in found.segments}
+    network, campaigns = load_network_and_campaigns(runtime, durations)
+    today = now.astimezone(network.zone).date()
+    _refuse_the_past(first, today, force=force)
     closed = recency.fold(runtime.engine, network.zone, until=today)
     if closed:  # each day closes once: its plan of KEEP_DAYS ago can go
         keep = dt.timedelta(days=KEEP_DAYS)
@@ -146,6 +171,8 @@ def plan_range(
         save_plan(runtime.engine, day, kept, now=now)
         past += plan.aired()
         plans.append(plan)
+        if on_day is not None:
+            on_day(offset + 1, plan)
     last = first + dt.timedelta(days=days - 1)
     span = f"{first:%d/%m/%Y}" + ("" if days == 1 else f" – {last:%d/%m/%Y}")
     count = sum(len(slot.items) for p in plans for slot in p.slots)

@@ -4,6 +4,12 @@ A plan is not evidence (the airing log is), so re-planning a day replaces that
 day's rows in one transaction; readers never see half a plan. Nor are old plans
 kept for ever: ``KEEP_DAYS`` after its day, an item goes unless the airing log has
 an entry about it (:func:`prune`), so the evidence keeps what it points to.
+
+Nationally a day is tens of thousands of items, kept ``KEEP_DAYS``: an item names its
+segment (``plan_segments``: bulletin, title, audio, priority) and its reason
+(``plan_reasons``), each stored once, instead of repeating them (~190 bytes an item
+with its indexes, not ~440). :func:`stored_plan` reads them back as the flat rows
+they were; :func:`prune` drops the segments and reasons no item names any more.
 """
 
 from __future__ import annotations
@@ -12,9 +18,9 @@ import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, select
 
-from broadcaster.db import airings, plan_items
+from broadcaster.db.schema import airings, plan_items, plan_reasons, plan_segments
 from broadcaster.planning.plans import DayPlan
 from broadcaster.render.manifest import RenderRecord
 
@@ -68,29 +74,92 @@ def items_from_plan(plan: DayPlan, renders: Mapping[str, RenderRecord]) -> list[
 
 
 def save_plan(engine: Engine, day: dt.date, items: Iterable[StoredItem], *, now: dt.datetime):
-    rows = [
-        {
-            "day": day.isoformat(),
-            "station_id": item.station_id,
-            "slot_start": item.slot_start,
-            "position": item.position,
-            "starts_at": item.starts_at,
-            "bulletin_id": item.bulletin_id,
-            "render_sha256": item.render_sha256,
-            "file": item.file,
-            "duration_s": item.duration_s,
-            "priority": item.priority,
-            "reason": item.reason,
-            "title": item.title,
-            "form": item.form,
-            "planned_at": now,
-        }
-        for item in items
-    ]
+    """Replace the day's stored plan with ``items``, in one transaction."""
+    items = list(items)
     with engine.begin() as connection:
         connection.execute(delete(plan_items).where(plan_items.c.day == day.isoformat()))
-        if rows:
-            connection.execute(plan_items.insert(), rows)
+        if not items:
+            return
+        keys = [_segment(item) for item in items]
+        segments = _segment_ids(connection, set(keys))
+        reasons = _reason_ids(connection, {item.reason for item in items})
+        rows = [
+            {
+                "day": day.isoformat(),
+                "station_id": item.station_id,
+                "slot_start": item.slot_start,
+                "position": item.position,
+                "starts_at": item.starts_at,
+                "segment_id": segments[key],
+                "reason_id": reasons[item.reason],
+                "planned_at": now,
+            }
+            for item, key in zip(items, keys, strict=True)
+        ]
+        connection.execute(plan_items.insert(), rows)
+
+
+_SEGMENT = ("bulletin_id", "title", "form", "render_sha256", "file", "duration_s", "priority")
+
+
+def _segment(item: StoredItem) -> tuple:
+    return tuple(getattr(item, name) for name in _SEGMENT)
+
+
+def _segment_ids(connection: Connection, wanted: set[tuple]) -> dict[tuple, int]:
+    """The ids of these segments, stored once each: the ones missing are added."""
+    columns = [plan_segments.c[name] for name in _SEGMENT]
+    shas = sorted({segment[3] for segment in wanted})
+    known: dict[tuple, int] = {}
+    for chunk in _chunks(shas):
+        query = select(plan_segments.c.id, *columns).where(plan_segments.c.render_sha256.in_(chunk))
+        for id_, *values in connection.execute(query):
+            known.setdefault(tuple(values), id_)
+    for segment in sorted(wanted - known.keys(), key=repr):
+        row = dict(zip(_SEGMENT, segment, strict=True))
+        known[segment] = connection.execute(
+            plan_segments.insert().values(row)
+        ).inserted_primary_key[0]
+    return known
+
+
+def _reason_ids(connection: Connection, wanted: set[str]) -> dict[str, int]:
+    """The ids of these reasons, each text stored once."""
+    known: dict[str, int] = {}
+    for chunk in _chunks(sorted(wanted)):
+        query = select(plan_reasons.c.text, plan_reasons.c.id).where(plan_reasons.c.text.in_(chunk))
+        known.update({text: id_ for text, id_ in connection.execute(query)})
+    for reason in sorted(wanted - known.keys()):
+        known[reason] = connection.execute(
+            plan_reasons.insert().values(text=reason)
+        ).inserted_primary_key[0]
+    return known
+
+
+def _chunks(values: list, size: int = 500):
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+def stored_plan():
+    """The stored items as one row each with every field of a StoredItem (a subquery to
+    select from): the compact tables read as the flat plan they store."""
+    return (
+        select(
+            plan_items.c.id,
+            plan_items.c.day,
+            plan_items.c.station_id,
+            plan_items.c.slot_start,
+            plan_items.c.position,
+            plan_items.c.starts_at,
+            *(plan_segments.c[name] for name in _SEGMENT),
+            plan_reasons.c.text.label("reason"),
+            plan_items.c.planned_at,
+        )
+        .join_from(plan_items, plan_segments, plan_items.c.segment_id == plan_segments.c.id)
+        .join(plan_reasons, plan_items.c.reason_id == plan_reasons.c.id)
+        .subquery("stored_plan")
+    )
 
 
 def is_planned(engine: Engine, day: dt.date, station_id: str | None = None) -> bool:
@@ -106,17 +175,18 @@ def load_plan(
     engine: Engine, day: dt.date, zone: dt.tzinfo, station_id: str | None = None
 ) -> list[StoredItem]:
     """A day's stored plan in airing order, times in the stations' zone."""
-    query = select(plan_items).where(plan_items.c.day == day.isoformat())
+    stored = stored_plan()
+    query = select(stored).where(stored.c.day == day.isoformat())
     if station_id is not None:
-        query = query.where(plan_items.c.station_id == station_id)
-    query = query.order_by(plan_items.c.station_id, plan_items.c.position)
+        query = query.where(stored.c.station_id == station_id)
+    query = query.order_by(stored.c.station_id, stored.c.position)
     with engine.connect() as connection:
         rows = connection.execute(query).mappings().all()
     return [item_from_row(row, zone) for row in rows]
 
 
 def item_from_row(row, zone: dt.tzinfo) -> StoredItem:
-    """A ``plan_items`` row (a mapping) as a StoredItem, times in the stations' zone."""
+    """A :func:`stored_plan` row (a mapping) as a StoredItem, times in the stations' zone."""
     return StoredItem(
         day=dt.date.fromisoformat(row["day"]),
         station_id=row["station_id"],
@@ -140,7 +210,8 @@ def withdraw_render(engine: Engine, sha256: str, *, after: dt.datetime) -> list[
     For audio whose approval was withdrawn: what already aired stays in the plan it
     aired from; the rest of each slot plays on without it. Returns the days changed.
     """
-    chosen = (plan_items.c.render_sha256 == sha256) & (plan_items.c.starts_at > after)
+    audio = select(plan_segments.c.id).where(plan_segments.c.render_sha256 == sha256)
+    chosen = plan_items.c.segment_id.in_(audio.scalar_subquery()) & (plan_items.c.starts_at > after)
     with engine.begin() as connection:
         days = connection.execute(select(plan_items.c.day).where(chosen).distinct()).scalars()
         changed = sorted(dt.date.fromisoformat(day) for day in days)
@@ -149,7 +220,8 @@ def withdraw_render(engine: Engine, sha256: str, *, after: dt.datetime) -> list[
 
 
 def prune(engine: Engine, first: dt.date, last: dt.date) -> int:
-    """Delete the items of the days ``first`` .. ``last`` that the log has no entry about."""
+    """Delete the items of the days ``first`` .. ``last`` that the log has no entry about,
+    then the segments and reasons no item names any more."""
     logged = (
         select(airings.c.id)
         .where(airings.c.station_id == plan_items.c.station_id)
@@ -160,4 +232,11 @@ def prune(engine: Engine, first: dt.date, last: dt.date) -> int:
         plan_items.c.day >= first.isoformat(), plan_items.c.day <= last.isoformat(), ~logged
     )
     with engine.begin() as connection:
-        return connection.execute(query).rowcount
+        deleted = connection.execute(query).rowcount
+        for table, column in (
+            (plan_segments, plan_items.c.segment_id),
+            (plan_reasons, plan_items.c.reason_id),
+        ):
+            named = select(plan_items.c.id).where(column == table.c.id).exists()
+            connection.execute(delete(table).where(~named))
+    return deleted

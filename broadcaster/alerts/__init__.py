@@ -19,12 +19,14 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from sqlalchemy import Connection, Engine, exists, or_, select
+from sqlalchemy import Connection, Engine, exists, func, or_, select
 
 from broadcaster import approval
 from broadcaster.db import alert_stations, alerts
-from broadcaster.db.schema import alert_withdrawals
+from broadcaster.db.schema import alert_withdrawals, approvals
 from broadcaster.errors import Refused
+
+MAX_REASON = 500  # characters of a stated reason
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,25 @@ def record_alert(
                 [{"alert_id": alert_id, "station_id": s} for s in stations],
             )
     return alert_id
+
+
+def stated_reason(text: str | None, *, code: str, missing: str) -> str:
+    """``text`` on one line: why staff withdraw an alert or override the four eyes.
+
+    Refused ``code`` (``missing`` says what to give) when empty, ``<code>-long`` past
+    :data:`MAX_REASON` characters, both on the ``reason`` field.
+    """
+    reason = " ".join((text or "").split())
+    if not reason:
+        raise Refused(code, missing, field="reason")
+    if len(reason) > MAX_REASON:
+        raise Refused(
+            f"{code}-long",
+            f"the reason is longer than {MAX_REASON} characters",
+            field="reason",
+            limit=MAX_REASON,
+        )
+    return reason
 
 
 def check_approved(connection: Connection, render_sha256: str, bulletin_id: str) -> None:
@@ -189,6 +210,54 @@ def on_air_for(engine: Engine, station_id: str, since: dt.datetime) -> list[Aler
     with engine.connect() as connection:
         rows = connection.execute(query).mappings().all()
     return [_alert(row, None if row["all_stations"] else (station_id,)) for row in rows]
+
+
+# What changes when the answer to "which alerts stand?" can change: a new alert, a
+# withdrawal, a new approval decision. The tables are append-only evidence.
+_VERSION = select(
+    select(func.max(alerts.c.id)).scalar_subquery(),
+    select(func.count()).select_from(alert_withdrawals).scalar_subquery(),
+    select(func.max(approvals.c.id)).scalar_subquery(),
+)
+
+
+@dataclass(frozen=True)
+class _Reading:
+    version: tuple
+    read_at: dt.datetime
+    since: dt.datetime
+    standing: tuple[Alert, ...]
+
+
+class OnAirCache:
+    """The standing alerts of the last ``ttl``, read once for every station a process serves.
+
+    Thousands of loudspeakers poll every few seconds and almost always find nothing
+    new: each poll then costs one query for the newest alert, withdrawal and decision
+    (statement built once) instead of the per-station query. Any of those changing, or
+    ``ttl`` passing (a database restored underneath), re-reads all standing alerts.
+    """
+
+    def __init__(self, ttl: dt.timedelta = dt.timedelta(seconds=5)) -> None:
+        self.ttl = ttl
+        self._reading: _Reading | None = None  # replaced whole: safe across threads
+
+    def for_station(
+        self, engine: Engine, station_id: str, *, since: dt.datetime, now: dt.datetime
+    ) -> list[Alert]:
+        """As :func:`on_air_for`, but ``station_ids`` of each lists every station it names."""
+        with engine.connect() as connection:
+            version = tuple(connection.execute(_VERSION).one())
+        reading = self._reading
+        if (
+            reading is None
+            or reading.version != version
+            or since < reading.since
+            or not reading.read_at <= now < reading.read_at + self.ttl
+        ):
+            standing = alerts_raised(engine, since, standing_only=True)
+            reading = self._reading = _Reading(version, now, since, tuple(standing))
+        return [a for a in reading.standing if a.raised_at >= since and a.concerns(station_id)]
 
 
 def _alert(row, station_ids: tuple[str, ...] | None) -> Alert:

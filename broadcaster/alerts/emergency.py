@@ -23,8 +23,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from broadcaster import approval, audit
+from broadcaster.alerts import stated_reason
 from broadcaster.approval import Verdict
-from broadcaster.approval.review import Review, review
+from broadcaster.approval.review import Review, audio_words, review
 from broadcaster.errors import BroadcasterError, LibraryError, Problem, Refused
 from broadcaster.library import editing
 from broadcaster.library.bulletins import ID_PATTERN, Bulletin
@@ -33,7 +34,6 @@ from broadcaster.runtime import Runtime
 PREFIX = "canh-bao-"
 MAX_TITLE = 120
 MAX_TEXT = 1200  # about two minutes in the offline voice (936 characters: 117 s)
-MAX_REASON = 500
 _SLUG_WORDS = 8
 
 
@@ -152,23 +152,16 @@ def approve(
     """
     reason = None
     if override_reason is not None:
-        reason = " ".join(override_reason.split())
         if not is_emergency(bulletin_id):
             raise Refused(
                 "emergency-override-scope",
                 f"{bulletin_id} is not an emergency warning: approve it on its content page",
             )
-        if not reason:
-            raise Refused(
-                "emergency-override-reason", "say why the override is needed", field="reason"
-            )
-        if len(reason) > MAX_REASON:
-            raise Refused(
-                "emergency-override-reason-long",
-                f"the reason is longer than {MAX_REASON} characters",
-                field="reason",
-                limit=MAX_REASON,
-            )
+        reason = stated_reason(
+            override_reason,
+            code="emergency-override-reason",
+            missing="say why the override is needed",
+        )
     done = review(
         runtime,
         bulletin_id,
@@ -179,7 +172,7 @@ def approve(
     )
     if reason and done.written:
         now = runtime.clock.now()
-        detail = f"duyệt khẩn cấp âm thanh {done.record.sha256[:12]}: {reason}"
+        detail = f"duyệt khẩn cấp {audio_words(done.record, runtime.settings.zone)}: {reason}"
         audit.log(runtime.engine, audit.Entry(now, by, "alert_override", bulletin_id, detail))
     return done
 

@@ -20,6 +20,7 @@ from broadcaster.airplan import alerts as alert_plan
 from broadcaster.airplan import service as airplan
 from broadcaster.airplan.store import is_planned
 from broadcaster.alerts import Alert, alerts_raised, check_approved, emergency, record_alert
+from broadcaster.approval.review import audio_words
 from broadcaster.errors import BroadcasterError, Refused
 from broadcaster.library.bulletins import Bulletin, Kind
 from broadcaster.render.manifest import RenderRecord
@@ -94,7 +95,7 @@ def raise_alert(
     )
     alert = next(a for a in alerts_raised(runtime.engine, now) if a.id == alert_id)
     where = where_label(alert, schedule.names)
-    detail = f"#{alert_id} khẩn cấp, âm thanh {record.sha256[:12]}: {where}"
+    detail = f"#{alert_id} khẩn cấp, {audio_words(record, runtime.settings.zone)}: {where}"
     audit.log(runtime.engine, audit.Entry(now, by, "alert", bulletin_id, detail))
     if chosen is not None:
         emergency.limit_to(runtime, bulletin_id, chosen)  # a typed warning: these stations
@@ -149,6 +150,8 @@ def _bulletin(runtime: Runtime, bulletin_id: str, *, today: dt.date) -> Bulletin
             f"{bulletin_id} is an opening or a closing, not a bulletin",
             field="bulletin_id",
         )
+    if bulletin.retired:  # kept for history and evidence, chosen for nothing new
+        raise Refused("alert-retired", f"{bulletin_id} is retired", field="bulletin_id")
     if not bulletin.is_valid_on(today):
         raise Refused(
             "alert-not-valid", f"{bulletin_id} is not valid on {today}", field="bulletin_id"

@@ -19,12 +19,10 @@ from broadcaster import audit
 from broadcaster.airplan import alerts as alert_plan
 from broadcaster.airplan import service as airplan
 from broadcaster.airplan.store import load_plan
-from broadcaster.alerts import Alert, alert_by_id
+from broadcaster.alerts import Alert, alert_by_id, stated_reason
 from broadcaster.db.schema import alert_withdrawals
 from broadcaster.errors import BroadcasterError, Refused
 from broadcaster.runtime import Runtime
-
-MAX_REASON = 500
 
 
 @dataclass(frozen=True)
@@ -44,16 +42,9 @@ def withdraw_alert(
         raise Refused("alert-unknown", f"no alert #{alert_id}", field="alert_id", alert_id=alert_id)
     if alert.withdrawn_at is not None:
         raise _already(alert)
-    reason = " ".join((reason or "").split())
-    if not reason:
-        raise Refused("alert-withdraw-reason", "say why the alert is withdrawn", field="reason")
-    if len(reason) > MAX_REASON:
-        raise Refused(
-            "alert-withdraw-reason-long",
-            f"the reason is longer than {MAX_REASON} characters",
-            field="reason",
-            limit=MAX_REASON,
-        )
+    reason = stated_reason(
+        reason, code="alert-withdraw-reason", missing="say why the alert is withdrawn"
+    )
     try:
         with runtime.engine.begin() as connection:
             connection.execute(

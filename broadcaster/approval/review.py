@@ -30,6 +30,18 @@ from broadcaster.runtime import Runtime
 AUTHOR_ACTIONS = frozenset({"edit", "upload", "create", "duplicate"})
 
 
+def audio_name(record: RenderRecord, zone: dt.tzinfo) -> str:
+    """The audio as a person recognises it: when it was made (a hash means nothing to them)."""
+    made = dt.datetime.fromisoformat(record.rendered_at).astimezone(zone)
+    return f"bản dựng lúc {made:%H:%M} ngày {made:%d/%m/%Y}"
+
+
+def audio_words(record: RenderRecord, zone: dt.tzinfo) -> str:
+    """The audio in an audit detail: its name for people, its full hash for machines
+    (``(sha256 …)``, which the panel moves into a tooltip)."""
+    return f"{audio_name(record, zone)} (sha256 {record.sha256})"
+
+
 @dataclass(frozen=True)
 class Review:
     record: RenderRecord
@@ -100,8 +112,8 @@ def review(
             "reject-reason-required", "say why the audio is rejected (--comment)", field="comment"
         )
     decision = decide(runtime.engine, record, verdict=verdict, by=by, now=now, comment=comment)
-    sha12 = record.sha256[:12]
-    detail = f"âm thanh {sha12}" + (f": {comment}" if comment else "")
+    audio = audio_words(record, runtime.settings.zone)
+    detail = audio + (f": {comment}" if comment else "")
     audit.log(runtime.engine, audit.Entry(now, by, verdict_action(verdict), bulletin_id, detail))
     if verdict is Verdict.APPROVED:
         return Review(record, decision, written=True)
@@ -114,7 +126,7 @@ def review(
         listed = ", ".join(f"{day:%d/%m/%Y}" for day in days)
         audit.log(
             runtime.engine,
-            audit.Entry(now, by, "withdraw", bulletin_id, f"âm thanh {sha12}: {listed}"),
+            audit.Entry(now, by, "withdraw", bulletin_id, f"{audio}: {listed}"),
         )
     return Review(record, decision, written=True, withdrawn_from=days, publish_error=error)
 

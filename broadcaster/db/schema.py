@@ -56,6 +56,30 @@ approvals = Table(
     Index("ix_approvals_render", "render_sha256", "id"),
 )
 
+# A stored plan is millions of rows nationally (communes x items x days): each item
+# names its segment and its reason, stored once each (broadcaster.airplan.store).
+plan_segments = Table(  # one row per distinct audio as planned: what every item of it repeats
+    "plan_segments",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("bulletin_id", String(100), nullable=False),
+    Column("title", Text, nullable=False, default=""),
+    Column("form", Integer),
+    Column("render_sha256", String(64), nullable=False),
+    Column("file", String(200), nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("priority", String(10), nullable=False),
+    Index("ix_plan_segments_render", "render_sha256"),
+)
+
+plan_reasons = Table(  # the planner's explanations, each text once
+    "plan_reasons",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("text", Text, nullable=False),
+    Index("ix_plan_reasons_text", "text", unique=True),
+)
+
 plan_items = Table(
     "plan_items",
     metadata,
@@ -65,16 +89,12 @@ plan_items = Table(
     Column("slot_start", UTCDateTime, nullable=False),
     Column("position", Integer, nullable=False),
     Column("starts_at", UTCDateTime, nullable=False),
-    Column("bulletin_id", String(100), nullable=False),
-    Column("title", Text, nullable=False, default=""),
-    Column("form", Integer),
-    Column("render_sha256", String(64), nullable=False),
-    Column("file", String(200), nullable=False),
-    Column("duration_s", Float, nullable=False),
-    Column("priority", String(10), nullable=False),
-    Column("reason", Text, nullable=False),
+    Column("segment_id", Integer, ForeignKey("plan_segments.id"), nullable=False),
+    Column("reason_id", Integer, ForeignKey("plan_reasons.id"), nullable=False),
     Column("planned_at", UTCDateTime, nullable=False),
     Index("ix_plan_day_station", "day", "station_id", "starts_at"),
+    Index("ix_plan_items_segment", "segment_id"),  # pruning segments, withdrawing audio
+    Index("ix_plan_items_reason", "reason_id"),  # pruning reasons
 )
 
 # The planner's history without reading every stored day: what each station last

@@ -114,12 +114,15 @@ def build_content(
 
 
 def forms_of(library: Library, day: dt.date) -> tuple[Form, ...]:
-    """Each form's leaflet text: from a bulletin valid on ``day`` if one has it, else any."""
+    """Each form's leaflet text: from a bulletin valid on ``day`` if one has it, else any.
+
+    A retired bulletin is never chosen: it is kept for history, not printed anew.
+    """
     problems: list[Problem] = []
     forms: list[Form] = []
     for number in range(1, FORM_COUNT + 1):
         candidates = [b for b in library if b.form == number and b.kind is Kind.BULLETIN]
-        with_text = [b for b in candidates if b.leaflet is not None]
+        with_text = [b for b in candidates if b.leaflet is not None and not b.retired]
         if not with_text:
             problems.append(_missing(number, candidates))
             continue
@@ -145,6 +148,11 @@ def _missing(number: int, candidates: list[Bulletin]) -> Problem:
     if not candidates:
         return Problem("leaflet", None, f"form {number} has no bulletin, so no leaflet text")
     where = candidates[0].source
+    if all(b.retired for b in candidates if b.leaflet is not None) and any(
+        b.leaflet is not None for b in candidates
+    ):
+        message = f"form {number} has leaflet text only in retired bulletins"
+        return Problem(where, None, f"{message}: give a bulletin in use a 'leaflet:' field")
     return Problem(where, None, f"form {number} needs leaflet text: add a 'leaflet:' field")
 
 

@@ -5,9 +5,12 @@ with, once per run however many stations air it; then each station's file is
 a hard link to it (no space, no time), or a copy when a link is impossible:
 another filesystem, or the 65,000 links ext4 allows one file (2 links per
 station per day for the opening, 3,321 communes: about nine days of output).
-A copy is hashed as it is written. At the end of the run every render is
-looked at again: one replaced or rewritten meanwhile fails the run. Never
-re-encoded: what airs is, byte for byte, what was approved.
+A copy is hashed as it is written, once per render and station per run: the
+other stations' files are hard links to that first copy, which is on the
+playlists' own filesystem (copying every station's file took three quarters of
+a day's publishing); a station's own folder still holds one file per name.
+At the end of the run every render is looked at again: one replaced or
+rewritten meanwhile fails the run. Never re-encoded: what airs is, byte for byte, what was approved.
 """
 
 from __future__ import annotations
@@ -40,20 +43,31 @@ class ApprovedAudio:
         self.renders_dir = renders_dir
         # (file, sha256) -> the source as checked, and the first entry that used it
         self._checked: dict[tuple[str, str], tuple[str, os.stat_result, StationDay, Entry]] = {}
+        # (file, sha256) -> (station, this run's checked copy), when the render cannot be linked
+        self._copies: dict[tuple[str, str], tuple[str, str]] = {}
         self._warned = False
 
     def place(self, plan: StationDay, entry: Entry, target: str) -> bool:
         """Put the entry's audio at ``target``; True when it was copied (new data on disk)."""
         source = self._check(plan, entry)
-        try:
-            os.link(source, target)
-        except OSError as exc:
-            if exc.errno not in LINK_IMPOSSIBLE:
-                raise
-            self._warn(exc)
-            self._copy(plan, entry, source, target)
-            return True
-        return False
+        key = (entry.item.file, entry.item.render_sha256)
+        station, copy = self._copies.get(key, (plan.station_id, None))
+        for original in (source, copy if station != plan.station_id else None):
+            if original is None:
+                continue
+            try:
+                os.link(original, target)
+            except OSError as exc:
+                if exc.errno not in LINK_IMPOSSIBLE:
+                    raise
+                if original is source:
+                    self._warn(exc)
+            else:
+                return False
+        self._copy(plan, entry, source, target)
+        if copy is None or station != plan.station_id:  # EMLINK: the new copy takes over
+            self._copies[key] = (plan.station_id, target)
+        return True
 
     def confirm(self) -> None:
         """Every source is still the file that was checked, so every link is to approved audio.

@@ -44,7 +44,6 @@ from broadcaster.playlists.formats import (
     playlist_m3u8,
     schedule_text,
 )
-from broadcaster.playlists.ics import calendar_ics
 from broadcaster.playlists.printable import schedule_html
 from broadcaster.playlists.sessions import StationDay, slot_minutes, station_day
 
@@ -138,6 +137,9 @@ def write_calendar(
     now: dt.datetime,
 ) -> Path:
     """The station's sessions over the days of ``items`` as one .ics file, stamped ``now``."""
+    # icalendar costs the panel's start a tenth of its imports; few ask for a calendar
+    from broadcaster.playlists.ics import calendar_ics
+
     by_day: dict[dt.date, list[StoredItem]] = defaultdict(list)
     for item in items:
         if item.station_id == station.id:

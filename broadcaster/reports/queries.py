@@ -20,13 +20,15 @@ index on (outcome, started_at) when the database has one.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from typing import NamedTuple
 
 from sqlalchemy import (
+    Connection,
     Engine,
     String,
     and_,
@@ -56,6 +58,19 @@ from broadcaster.reports.coverage import (
 )
 
 a = airings.c
+Bind = Engine | Connection  # a page passes its one connection; other callers an engine
+
+
+@contextlib.contextmanager
+def connected(bind: Bind) -> Iterator[Connection]:
+    """The caller's connection, or one of the engine's: a page reads its dozen figures on
+    one connection (and one snapshot) instead of checking one out, pinging and resetting
+    it for each, which costs round trips on a server database."""
+    if isinstance(bind, Connection):
+        yield bind
+    else:
+        with bind.connect() as connection:
+            yield connection
 
 
 class Superseded(dict):
@@ -70,10 +85,10 @@ class Superseded(dict):
         self.entries: list[Gone] | None = None
 
 
-def corrections(engine: Engine) -> Superseded:
+def corrections(engine: Bind) -> Superseded:
     """Superseded entry id -> the correction that stands instead (see supersessions)."""
     query = select(a.id, a.corrects).where(a.corrects.is_not(None))
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         return Superseded(supersessions(connection.execute(query)))
 
 
@@ -94,7 +109,7 @@ class Gone(NamedTuple):
         return cls(station_id, form, Outcome(outcome), started_at, at, aired)
 
 
-def superseded_entries(connection, engine: Engine, superseded: Collection[int]) -> list[Gone]:
+def superseded_entries(connection, engine: Bind, superseded: Collection[int]) -> list[Gone]:
     """The superseded entries, read by id (corrections are rare: a few rows), once for
     a :class:`Superseded`."""
     known = getattr(superseded, "entries", None)
@@ -171,11 +186,11 @@ def placed_in(period: Period) -> ColumnElement:
     return or_(*_placed_branches(period))
 
 
-def not_superseded(engine: Engine, superseded: Collection[int]) -> list[ColumnElement]:
+def not_superseded(engine: Bind, superseded: Collection[int]) -> list[ColumnElement]:
     return [id_in(engine, superseded, negate=True)] if superseded else []
 
 
-def id_in(engine: Engine, ids: Collection[int], *, negate: bool = False) -> ColumnElement:
+def id_in(engine: Bind, ids: Collection[int], *, negate: bool = False) -> ColumnElement:
     ordered = sorted(ids)
     if engine.dialect.name == "sqlite":  # one parameter, however many ids
         operator, name = ("NOT IN", "excluded_ids") if negate else ("IN", "included_ids")
@@ -185,7 +200,7 @@ def id_in(engine: Engine, ids: Collection[int], *, negate: bool = False) -> Colu
 
 
 def cells(
-    engine: Engine,
+    engine: Bind,
     period: Period,
     superseded: Collection[int],
     station_ids: Collection[str] | None = None,
@@ -216,7 +231,7 @@ def cells(
         if not station_ids:
             return {}
         query = query.where(a.station_id.in_(sorted(station_ids)))
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         return {
             (station_id, form): Cell(count, utc(first), utc(last))
             for station_id, form, count, first, last in connection.execute(query)
@@ -225,7 +240,7 @@ def cells(
 
 
 def forms_aired(
-    engine: Engine,
+    engine: Bind,
     since: dt.datetime,
     until: dt.datetime,
     superseded: Collection[int],
@@ -249,7 +264,7 @@ def forms_aired(
             )
             .group_by(a.station_id)
         )
-        with engine.connect() as connection:
+        with connected(engine) as connection:
             return dict(connection.execute(query).all())
     excluded = "AND a.id NOT IN (SELECT value FROM json_each(:excluded))" if superseded else ""
     query = text(
@@ -271,31 +286,31 @@ def forms_aired(
     }
     if superseded:
         params["excluded"] = json.dumps(sorted(superseded))
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         return {sid: count for sid, count in connection.execute(query, params) if count}
 
 
 def aired_stations(
-    engine: Engine,
+    engine: Bind,
     since: dt.datetime,
     until: dt.datetime,
     superseded: Collection[int],
     station_ids: Sequence[str],
 ) -> set[str]:
     """Which of these stations have a counted airing of a form started in [since, until)."""
-    if not has_time_index(engine):
+    if not has_time_index(engine.engine):
         return set(forms_aired(engine, since, until, superseded, station_ids))
     query = (
         select(a.station_id)
         .distinct()
         .where(*form_aired_in(since, until), *not_superseded(engine, superseded))
     )
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         return set(connection.execute(query).scalars()) & set(station_ids)
 
 
 def aired_per_bucket(
-    engine: Engine, bars: Sequence[Bucket], zone: dt.tzinfo, superseded: Collection[int]
+    engine: Bind, bars: Sequence[Bucket], zone: dt.tzinfo, superseded: Collection[int]
 ) -> list[Bucket]:
     """The bars with their counted airings of the forms, every station together.
 
@@ -306,8 +321,8 @@ def aired_per_bucket(
     if not bars:
         return []
     since, until = bucket_bounds(bars[0], zone)[0], bucket_bounds(bars[-1], zone)[1]
-    with engine.connect() as connection:
-        if has_time_index(engine) or engine.dialect.name != "sqlite":
+    with connected(engine) as connection:
+        if has_time_index(engine.engine) or engine.dialect.name != "sqlite":
             counted = []
             for bar in bars:
                 low, high = bucket_bounds(bar, zone)
@@ -328,7 +343,7 @@ def aired_per_bucket(
 
 
 def outcome_counts(
-    engine: Engine, period: Period, superseded: Collection[int], outcomes: Sequence[Outcome]
+    engine: Bind, period: Period, superseded: Collection[int], outcomes: Sequence[Outcome]
 ) -> dict[Outcome, int]:
     """How many entries of these outcomes are placed in the period, superseded ones left out.
 
@@ -336,10 +351,10 @@ def outcome_counts(
     "placed" is counted on its own from the index alone; without, one pass.
     """
     values = [o.value for o in outcomes]
-    split = has_time_index(engine) or engine.dialect.name != "sqlite"
+    split = has_time_index(engine.engine) or engine.dialect.name != "sqlite"
     conditions = _placed_branches(period) if split else [placed_in(period)]
     found = dict.fromkeys(outcomes, 0)
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         for condition in conditions:
             query = (
                 select(a.outcome, func.count())
@@ -355,7 +370,7 @@ def outcome_counts(
 
 
 def last_aired(
-    engine: Engine, station_ids: Collection[str], before: dt.datetime, superseded: Collection[int]
+    engine: Bind, station_ids: Collection[str], before: dt.datetime, superseded: Collection[int]
 ) -> dict[str, dt.datetime]:
     """Station -> start of its last counted airing of a form before ``before``."""
     if not station_ids:
@@ -371,5 +386,5 @@ def last_aired(
         )
         .group_by(a.station_id)
     )
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         return {sid: utc(last) for sid, last in connection.execute(query) if last is not None}

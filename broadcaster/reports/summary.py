@@ -1,11 +1,11 @@
 """The network-wide figures of the reports, from the totals kept beside the log.
 
 Forms aired per station, stations that aired lately, their last airing, airings
-per bar of the chart and the missed and failed counts each concern every
-station's whole period: read from the log (:mod:`broadcaster.reports.queries`)
-they cost hundreds of milliseconds on a national log. These functions give the
-same answers from the running totals of :mod:`broadcaster.db.rollup`, reading
-the log only where the totals cannot tell:
+per bar of the chart, the missed and failed counts and the cells of a matrix page
+each concern every (or 50) stations' whole period: read from the log
+(:mod:`broadcaster.reports.queries`) they cost hundreds of milliseconds on a national
+log. These functions give the same answers from the running totals of
+:mod:`broadcaster.db.rollup`, reading the log only where the totals cannot tell:
 
 - the totals count superseded entries too; those (a few, copied beside the totals)
   are taken out again, or the pairs (station, form) they touch are asked of the log;
@@ -29,7 +29,6 @@ from collections.abc import Collection, Iterable, Sequence
 
 from sqlalchemy import (
     Connection,
-    Engine,
     Integer,
     String,
     and_,
@@ -45,8 +44,8 @@ from sqlalchemy import (
 from broadcaster.airlog import Outcome
 from broadcaster.db import airing_quarters, airings, corrected_entries, form_spans, rollup
 from broadcaster.reports import queries as log_queries
-from broadcaster.reports.coverage import Bucket, Period, bucket_bounds, count_into
-from broadcaster.reports.queries import Gone, Superseded
+from broadcaster.reports.coverage import Bucket, Cell, Period, bucket_bounds, count_into
+from broadcaster.reports.queries import Bind, Gone, Superseded, connected
 
 s = form_spans.c  # only airings of the forms: no test of the form needed
 q = airing_quarters.c
@@ -56,7 +55,7 @@ Pair = tuple[str, int]  # (station id, form)
 
 
 def forms_aired(
-    engine: Engine,
+    engine: Bind,
     since: dt.datetime,
     until: dt.datetime,
     superseded: Collection[int],
@@ -65,7 +64,7 @@ def forms_aired(
     """Station -> how many forms it aired in [since, until); stations with none are absent."""
     if not station_ids:
         return {}
-    if not rollup.present(engine):
+    if not rollup.present(engine.engine):
         return log_queries.forms_aired(engine, since, until, superseded, station_ids)
     low, high = rollup.us(since), rollup.us(until)
     wanted = set(station_ids)
@@ -74,7 +73,7 @@ def forms_aired(
         func.count(case((_inside(low, high), 1))),
         func.count(case((_around(low, high), 1))),
     ).group_by(s.station_id)
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         found: dict[str, int] = {}  # pairs surely aired, superseded airings aside
         around: set[str] = set()  # stations with pairs the totals cannot tell about
         for station_id, inside, arounds in connection.execute(counted).all():
@@ -102,7 +101,7 @@ def forms_aired(
 
 
 def aired_stations(
-    engine: Engine,
+    engine: Bind,
     since: dt.datetime,
     until: dt.datetime,
     superseded: Collection[int],
@@ -113,7 +112,7 @@ def aired_stations(
     A station with more pairs inside the window than pairs touched by a correction
     surely aired; the log is asked about the pairs of the others that came near.
     """
-    if not rollup.present(engine):
+    if not rollup.present(engine.engine):
         return log_queries.aired_stations(engine, since, until, superseded, station_ids)
     low, high = rollup.us(since), rollup.us(until)
     wanted = set(station_ids)
@@ -121,7 +120,7 @@ def aired_stations(
     counted = select(
         s.station_id, func.count(case((_inside(low, high), 1))), func.count(case((near, 1)))
     ).group_by(s.station_id)
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         touched = Counter(sid for sid, _form in _touched(connection, superseded, since, until))
         aired, doubtful = set(), set()
         for station_id, inside, nearby in connection.execute(counted).all():
@@ -137,7 +136,7 @@ def aired_stations(
 
 
 def last_aired(
-    engine: Engine, station_ids: Collection[str], before: dt.datetime, superseded: Collection[int]
+    engine: Bind, station_ids: Collection[str], before: dt.datetime, superseded: Collection[int]
 ) -> dict[str, dt.datetime]:
     """Station -> start of its last counted airing of a form before ``before``.
 
@@ -146,14 +145,14 @@ def last_aired(
     """
     if not station_ids:
         return {}
-    if not rollup.present(engine):
+    if not rollup.present(engine.engine):
         return log_queries.last_aired(engine, station_ids, before, superseded)
     query = (
         select(s.station_id, func.max(s.last_us))
         .where(s.station_id.in_(sorted(station_ids)))
         .group_by(s.station_id)
     )
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         last = dict(connection.execute(query).all())
         gone_last: dict[str, dt.datetime] = {}
         for gone in _gone(connection, superseded):
@@ -174,14 +173,14 @@ def last_aired(
 
 
 def aired_per_bucket(
-    engine: Engine, bars: Sequence[Bucket], zone: dt.tzinfo, superseded: Collection[int]
+    engine: Bind, bars: Sequence[Bucket], zone: dt.tzinfo, superseded: Collection[int]
 ) -> list[Bucket]:
     """The bars with their counted airings of the forms, every station together."""
     if not bars:
         return []
     edges = [bucket_bounds(bar, zone)[0] for bar in bars] + [bucket_bounds(bars[-1], zone)[1]]
     spans = [rollup.quarters(low, high) for low, high in itertools.pairwise(edges)]
-    if not rollup.present(engine) or None in spans:
+    if not rollup.present(engine.engine) or None in spans:
         return log_queries.aired_per_bucket(engine, bars, zone, superseded)
     starts = [low for low, _high in spans]
     query = select(q.quarter, q.entries).where(
@@ -191,7 +190,7 @@ def aired_per_bucket(
         q.quarter < spans[-1][1],
     )
     totals = [0] * len(bars)
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         for quarter, entries in connection.execute(query).all():
             totals[bisect.bisect_right(starts, quarter) - 1] += entries
         gone = [g.started_at for g in _gone(connection, superseded) if g.form_aired]
@@ -200,11 +199,11 @@ def aired_per_bucket(
 
 
 def outcome_counts(
-    engine: Engine, period: Period, superseded: Collection[int], outcomes: Sequence[Outcome]
+    engine: Bind, period: Period, superseded: Collection[int], outcomes: Sequence[Outcome]
 ) -> dict[Outcome, int]:
     """How many entries of these outcomes are placed in the period, superseded ones left out."""
     span = rollup.quarters(period.since, period.until)
-    if not rollup.present(engine) or span is None:
+    if not rollup.present(engine.engine) or span is None:
         return log_queries.outcome_counts(engine, period, superseded, outcomes)
     query = (
         select(q.outcome, func.sum(q.entries))
@@ -216,13 +215,86 @@ def outcome_counts(
         .group_by(q.outcome)
     )
     found = dict.fromkeys(outcomes, 0)
-    with engine.connect() as connection:
+    with connected(engine) as connection:
         for outcome, entries in connection.execute(query).all():
             found[Outcome(outcome)] += entries
         for gone in _gone(connection, superseded):
             if gone.outcome in found and gone.at in period:
                 found[gone.outcome] -= 1
     return found
+
+
+def cells(
+    engine: Bind, period: Period, superseded: Collection[int], station_ids: Collection[str]
+) -> dict[Pair, Cell]:
+    """(station, form) -> Cell for these stations, as coverage() computes.
+
+    A pair whose airings all started inside the period, none superseded, is its span
+    in the totals; the log is read only for the stations with another pair near the
+    period (a page of the year's matrix then reads no log at all).
+    """
+    if not station_ids:
+        return {}
+    if not rollup.present(engine.engine):
+        return log_queries.cells(engine, period, superseded, station_ids)
+    low, high = rollup.us(period.since), rollup.us(period.until)
+    query = select(s.station_id, s.form, s.first_us, s.last_us, s.airings).where(
+        s.station_id.in_(sorted(station_ids))
+    )
+    found: dict[Pair, Cell] = {}
+    with connected(engine) as connection:
+        touched = _touched(connection, superseded, None, rollup.from_us(high))
+        unsure: set[Pair] = set()
+        for station_id, form, first, last, count in connection.execute(query):
+            if first >= low and last < high and (station_id, form) not in touched:
+                found[station_id, form] = Cell(count, rollup.from_us(first), rollup.from_us(last))
+            elif last >= low and first < high:
+                unsure.add((station_id, form))
+        if len(unsure) > len(found):  # a short window: most pairs cross its bounds
+            found.update(log_queries.cells(connection, period, superseded, _stations(unsure)))
+        else:
+            found.update(_log_cells(connection, unsure, period, superseded))
+    return found
+
+
+def _stations(pairs: Iterable[Pair]) -> set[str]:
+    return {station_id for station_id, _form in pairs}
+
+
+def _log_cells(
+    connection: Connection, pairs: Collection[Pair], period: Period, superseded: Collection[int]
+) -> dict[Pair, Cell]:
+    """The cells of these pairs, read from the log: a range of the (station_id, form, ...)
+    index each, in one query."""
+    listed = _listed(connection, pairs)
+    if listed is None:
+        return {}
+    aired = a.outcome == Outcome.AIRED.value
+    query = (
+        select(
+            listed.c.station_id,
+            listed.c.form,
+            func.count(case((aired, 1))),
+            log_queries.raw_text(func.min(case((aired, a.started_at)))),
+            log_queries.raw_text(func.max(case((aired, a.started_at)))),
+        )
+        .join_from(
+            listed, airings, and_(a.station_id == listed.c.station_id, a.form == listed.c.form)
+        )
+        .where(
+            aired,  # so that each pair is one range of the (station_id, form, outcome, ...) index
+            a.started_at >= period.since,
+            a.started_at < period.until,
+            *log_queries.not_superseded(connection, superseded),
+        )
+        .group_by(listed.c.station_id, listed.c.form)
+    )
+    utc = log_queries.utc
+    return {
+        (station_id, form): Cell(count, utc(first), utc(last))
+        for station_id, form, count, first, last in connection.execute(query)
+        if count
+    }
 
 
 # --- a pair's span against a window (microseconds) -------------------------------------------

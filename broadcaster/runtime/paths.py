@@ -47,5 +47,10 @@ class DataPaths:
         """The panel's session key, kept so that sessions survive a restart."""
         return self.root / "secret_key"
 
+    @property
+    def kept_forms(self) -> Path:
+        """Refused panel forms too long for the session cookie, kept until the next GET."""
+        return self.root / "kept-forms"
+
     def playout_lock(self, station_id: str) -> Path:
         return self.root / f"playout-{station_id}.lock"

@@ -19,15 +19,18 @@ import sys
 from pathlib import Path
 
 import pytest
+from alembic import command as alembic
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import func, select, text
+from sqlalchemy import MetaData, Table, func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from broadcaster import accounts, airlog, audit, db
 from broadcaster.airlog import Airing, Outcome, Source
+from broadcaster.airplan.store import StoredItem, load_plan
 from broadcaster.db import migrations, rollup
+from broadcaster.db.schema import plan_items, plan_reasons, plan_segments
 from broadcaster.errors import DatabaseOutOfDate
 from broadcaster.reports import queries as log_queries
 from broadcaster.reports import summary
@@ -354,3 +357,66 @@ def test_copy_errors_name_the_url_without_its_password(run_cli):
     assert done.output.startswith("error: ")
     assert "app:***@127.0.0.1:1/station" in done.output
     assert "Traceback" not in done.output
+
+
+def flat_plan() -> list[StoredItem]:
+    """Items of two days as the planner stores them: segments and reasons repeat."""
+    segments = [
+        ("f07", "Giả danh công an", 7, "7" * 64, "f07-7777.mp3", 61.5, "normal"),
+        ("f02", "Trúng thưởng", 2, "2" * 64, "f02-2222.mp3", 48.25, "normal"),
+        ("tb-lu", "Cảnh báo lũ", None, "a" * 64, "tb-lu-aaaa.mp3", 30.0, "khan_cap"),
+    ]
+    items = []
+    for day in (dt.date(2026, 11, 28), dt.date(2026, 11, 29)):
+        for station in ("an-hoa", "co-am", "tam-cuong"):
+            start = dt.datetime.combine(day, dt.time(17, 30), ZONE)
+            for position, (bulletin, title, form, sha, file, seconds, priority) in enumerate(
+                segments, 1
+            ):
+                reason = f"rotation: form {form} last aired {day - dt.timedelta(days=3)}"
+                items.append(
+                    StoredItem(day, station, start, position,
+                               start + dt.timedelta(seconds=70 * (position - 1)), bulletin,
+                               sha, file, seconds, priority, reason, title, form)
+                )  # fmt: skip
+    return items
+
+
+def test_stored_plans_of_0002_upgrade_to_the_compact_shape_reading_the_same(database_url):
+    engine = db.engine(database_url)
+    with engine.begin() as connection:
+        alembic.upgrade(migrations.alembic_config(connection), "0002_jobs_throttle_leases")
+    old = Table("plan_items", MetaData(), autoload_with=engine)
+    items = flat_plan()
+    utc = {"slot_start", "starts_at", "planned_at"}
+    with engine.begin() as connection:
+        connection.execute(
+            old.insert(),
+            [
+                {
+                    name: value.astimezone(dt.UTC).replace(tzinfo=None) if name in utc else value
+                    for name, value in {
+                        **{k: getattr(item, k) for k in vars(item)},
+                        "day": item.day.isoformat(),
+                        "planned_at": NOW,
+                        "id": 100 + n,
+                    }.items()
+                }
+                for n, item in enumerate(items)
+            ],
+        )
+    engine.dispose()
+
+    before, after = migrations.upgrade(database_url)
+
+    assert (before.revision, after.revision) == ("0002_jobs_throttle_leases", migrations.head())
+    engine = db.connect(database_url)
+    read = [item for day in (items[0].day, items[-1].day) for item in load_plan(engine, day, ZONE)]
+    assert read == items
+    with engine.connect() as connection:
+        ids = connection.execute(select(plan_items.c.id).order_by(plan_items.c.id)).scalars()
+        assert list(ids) == [100 + n for n in range(len(items))]  # the ids the log knows
+        assert connection.execute(select(func.count()).select_from(plan_segments)).scalar() == 3
+        assert connection.execute(select(func.count()).select_from(plan_reasons)).scalar() == 6
+    assert schema_differences(engine) == []
+    engine.dispose()

@@ -9,6 +9,7 @@ import pytest
 
 from broadcaster.errors import InvalidInput, LibraryError, ScheduleError
 from broadcaster.leaflet.content import build_content
+from broadcaster.library import creating
 from broadcaster.library.bulletins import Kind, load_library
 from broadcaster.planning.stations import load_network
 
@@ -89,3 +90,21 @@ def test_a_police_number_yaml_reads_as_octal_is_refused_with_its_line(repo, tmp_
     assert f"stations.yaml:{line}: police_phone must be a phone number (in quotes" in str(
         caught.value
     )
+
+
+def test_a_retired_bulletin_is_never_printed(library_copy, network):
+    """Its leaflet text goes with it: a bulletin still in use gives the form's text, and a
+    form whose only text is retired is refused, naming why."""
+    f07 = "f07-gia-danh-cong-ty-tai-chinh-ngan-hang"
+    in_use = creating.duplicate_bulletin(library_copy, f07)
+    creating.set_retired(library_copy, f07, True, today=DAY)
+    (form,) = [
+        f
+        for f in build_content(load_library(library_copy), network, issued=DAY).forms
+        if f.number == 7
+    ]
+    assert form.title == in_use.title and form.source == in_use.source
+
+    creating.set_retired(library_copy, in_use.id, True, today=DAY)
+    with pytest.raises(LibraryError, match="form 7 has leaflet text only in retired bulletins"):
+        build_content(load_library(library_copy), network, issued=DAY)

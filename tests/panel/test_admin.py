@@ -12,6 +12,7 @@ from broadcaster.accounts import tokens
 from broadcaster.runtime import FixedClock, build_runtime
 
 from .conftest import NOW
+from .test_redirects import follow_refusal
 
 ROUTES = [
     ("GET", "/admin/users"),
@@ -112,9 +113,11 @@ BAD_ACCOUNTS = [
 def test_a_bad_account_is_refused_in_vietnamese(admin, panel_runtime):
     before = accounts.list_users(panel_runtime.engine)
     for changes, message in BAD_ACCOUNTS:
-        response = admin.post("/admin/users", {**NEW_OPERATOR, **changes})
-        assert response.status_code == 422, changes
-        assert message in response.get_data(as_text=True), changes
+        form = {**NEW_OPERATOR, **changes}
+        page = follow_refusal(admin, "/admin/users", form)
+        assert message in page, changes
+        assert f'value="{form["full_name"].strip()}"' in page, changes  # what was typed, kept
+        assert f'value="{form["password"]}"' not in page  # but never the password
     assert accounts.list_users(panel_runtime.engine) == before
     assert trail(panel_runtime) == []
 
@@ -131,8 +134,8 @@ def test_disabling_and_enabling_an_account(admin, browser, panel_runtime):
     assert browser.login("xa-co-am").status_code == 401
     assert admin.post("/admin/users/xa-co-am/active", {"active": "1"}).status_code == 302
     assert browser.login("xa-co-am").status_code == 302
-    refused = admin.post("/admin/users/quantri/active", {"active": "0"})
-    assert refused.status_code == 409 and "Không thể tự khóa" in refused.get_data(as_text=True)
+    page = follow_refusal(admin, "/admin/users/quantri/active", {"active": "0"})
+    assert 'id="loi-u-quantri" role="alert">Không thể tự khóa' in page  # at the top and the row
     assert trail(panel_runtime) == [
         ("quantri", "disable_user", "xa-co-am"),
         ("quantri", "enable_user", "xa-co-am"),
@@ -141,7 +144,10 @@ def test_disabling_and_enabling_an_account(admin, browser, panel_runtime):
 
 def test_resetting_a_password(admin, browser, panel_runtime):
     short = admin.post("/admin/users/xa-co-am/password", {"password": "1234"})
-    assert short.status_code == 422 and "ít nhất 8 ký tự" in short.get_data(as_text=True)
+    assert short.status_code == 303 and short.headers["Location"].endswith("#u-xa-co-am")
+    page = admin.get(short.headers["Location"]).get_data(as_text=True)
+    assert 'id="loi-mat-khau-xa-co-am" role="alert">Mật khẩu mới của “xa-co-am” cần ít nhất' in page
+    assert "<details open>" in page  # the row's password form, opened at its message
     assert (
         admin.post("/admin/users/xa-co-am/password", {"password": "doi-mat-khau-2"}).status_code
         == 302
@@ -162,8 +168,8 @@ def test_resetting_a_password(admin, browser, panel_runtime):
 def test_a_weak_new_password_is_refused_in_vietnamese(
     admin, browser, panel_runtime, password, message
 ):
-    response = admin.post("/admin/users/xa-co-am/password", {"password": password})
-    assert response.status_code == 422 and message in response.get_data(as_text=True)
+    page = follow_refusal(admin, "/admin/users/xa-co-am/password", {"password": password})
+    assert message in page and f'value="{password}"' not in page
     assert browser.login("xa-co-am").status_code == 302  # the old password still works
     assert trail(panel_runtime) == []
 

@@ -22,6 +22,7 @@ from broadcaster.airplan.store import load_plan
 from broadcaster.alerts.raising import raise_alert
 from broadcaster.cli import cli
 from broadcaster.errors import Refused
+from broadcaster.library import creating
 from web import refusals
 
 from .conftest import NOW
@@ -127,6 +128,20 @@ def test_an_operator_reads_when_their_commune_airs_it_not_when_it_was_ordered(pl
     ]
 
 
+def test_leadership_reads_when_it_airs_not_when_it_was_ordered(planned, as_role):
+    """08:00: the producer airs it at once; Tam Cường's next slot is 17:15, Cổ Am's 17:30."""
+    raise_alert(planned, F14, stations=None, by="canbo")
+    planned.clock.set(NOW + dt.timedelta(minutes=5))
+    raise_alert(planned, F14, stations=["co-am", "tam-cuong"], by="canbo")
+    shown = banners(page(as_role("lanhdao").get("/", follow_redirects=True)))
+    assert shown == [
+        f"THÔNG BÁO KHẨN CẤP: {F14_TITLE} – phát từ 17:15 (Xã Cổ Am, Xã Tam Cường)",
+        f"THÔNG BÁO KHẨN CẤP: {F14_TITLE} – phát ngay tại đài nguồn lúc 08:00; "
+        "các xã phát trong buổi phát kế tiếp (tất cả các đài)",
+    ]
+    assert not any("lệnh phát" in b for b in shown)
+
+
 def test_with_tomorrow_unplanned_the_banner_gives_the_slot_it_will_take(planned, as_role):
     planned.clock.set(dt.datetime(2026, 11, 30, 19, 0, tzinfo=VN))  # after the last slots
     raise_alert(planned, F14, stations=["co-am"], by="canbo")
@@ -143,9 +158,14 @@ def _withdraw(door: str, rt, as_role, alert_id: int, reason: str) -> tuple[int, 
     """(0 when done / the status or exit code when refused, what the user reads)."""
     if door == "panel":
         form = {"reason": reason}
-        response = as_role("canbo").post(f"/schedule/alert/{alert_id}/withdraw", form)
+        staff = as_role("canbo")
+        response = staff.post(f"/schedule/alert/{alert_id}/withdraw", form)
         if response.status_code == 302:
-            return 0, page(as_role("canbo").get("/schedule/alert"))
+            return 0, page(staff.get("/schedule/alert"))
+        if response.status_code == 303:  # refused: back to the withdrawal's page, which says why
+            location = response.headers["Location"]
+            assert location.endswith(f"/schedule/alert/{alert_id}/withdraw#alert-withdraw")
+            return 303, page(staff.get(location))
         return response.status_code, page(response, response.status_code)
     result = run_cli(rt, "alert", "--withdraw", str(alert_id), "--reason", reason, "--by", "canbo")
     return result.exit_code, result.output
@@ -205,7 +225,7 @@ def test_both_doors_refuse_a_withdrawal_alike(door, planned, as_role):
     code, text = _withdraw(door, planned, as_role, alert_id, "Lần nữa")
     withdrawn_at = alerts.alert_by_id(planned.engine, alert_id).withdrawn_at
     if door == "panel":
-        assert code == 409
+        assert code == 303
         assert said("alert-already-withdrawn", alert_id=alert_id, withdrawn_at=withdrawn_at) in text
     else:
         assert code == 1 and "[alert-already-withdrawn]" in text
@@ -248,3 +268,24 @@ def test_an_alert_aired_at_once_by_a_loudspeaker_is_reported_with_its_raise_time
     (item,) = alert_items(planned, "co-am")
     logged = airlog.logged_for(planned.engine, "co-am", item.starts_at)
     assert [(e.bulletin_id, e.started_at, e.late) for e in logged] == [(F14, started, False)]
+
+
+def test_a_retired_bulletin_is_not_offered_and_is_refused_if_posted(planned, as_role):
+    """Retired: kept for history and evidence, never aired anew, even as an alert."""
+    creating.set_retired(planned.settings.library_dir, F14, True, today=TODAY)
+    staff = as_role("canbo")
+    assert f'value="{F14}"' not in page(staff.get("/schedule/alert"))
+    form = {"bulletin_id": F14, "all": "1", "confirmed": "1"}
+    shown = page(staff.post("/schedule/alert", form, follow_redirects=True))
+    assert said("alert-retired") in shown
+    assert alerts.alerts_raised(planned.engine, NOW - dt.timedelta(days=1)) == []
+    with pytest.raises(Refused) as refused:
+        raise_alert(planned, F14, stations=None, by="canbo")
+    assert refused.value.code == "alert-retired"
+
+
+def test_the_alerts_list_names_who_gave_the_order(planned, as_role):
+    raise_alert(planned, F14, stations=["co-am"], by="canbo")
+    listing = page(as_role("canbo2").get("/schedule/alert"))
+    assert '<td data-label="Người phát lệnh">Trần Thị Biên</td>' in listing
+    assert ">canbo</td>" not in listing

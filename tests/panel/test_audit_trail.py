@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import re
 from pathlib import Path
 
 from broadcaster import accounts, audit
 from broadcaster.accounts import Role
+from broadcaster.approval import Verdict
+from broadcaster.approval.review import review
 from web.content.text import ACTION_LABELS
 
 from .conftest import ACCOUNTS, NOW, PASSWORD
@@ -80,3 +84,37 @@ def test_the_header_names_the_role_once(app, panel_runtime, browser):
     page = browser.get("/content/").get_data(as_text=True)
     who = re.search(r'<span class="who">([^<]*)</span>', page).group(1)
     assert who == "Trần Thị Biên (Cán bộ Trung tâm)"  # a person's name: the role helps
+
+
+def visible(page: str) -> str:
+    """The words a person reads: tags (and the tooltips and values inside them) dropped."""
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+def test_the_log_names_audio_targets_and_people_by_what_a_person_recognises(as_role, panel_runtime):
+    """Audio by when it was made, bulletins by title, stations by name; the hash and the
+    ids only in tooltips (the stored detail keeps the full hash as evidence)."""
+    record = panel_runtime.renders()["mo-dau"]
+    done = review(panel_runtime, "mo-dau", Verdict.REJECTED, by="canbo2", comment="Đọc sai")
+    old_style = audit.Entry(NOW, "canbo", "approve", "co-am", f"âm thanh {record.sha256[:12]}")
+    audit.log(panel_runtime.engine, old_style)
+    (entry,) = [e for e in audit.recent(panel_runtime.engine) if e.action == "reject"]
+    assert record.sha256 in entry.detail  # evidence: the full hash is stored
+
+    page = as_role("canbo").get("/audit/").get_data(as_text=True)
+    table = page[page.index("<tbody>") :]
+    made = dt.datetime.fromisoformat(done.record.rendered_at).astimezone(
+        panel_runtime.settings.zone
+    )
+    named = f"bản dựng lúc {made:%H:%M} ngày {made:%d/%m/%Y}"
+    assert f'<span class="audio" title="sha256 {record.sha256}">{named}</span>: Đọc sai' in table
+    title = panel_runtime.library().get("mo-dau").title
+    assert f'title="mo-dau">{html.escape(title)}</a>' in table
+    assert 'title="co-am">Xã Cổ Am</a>' in table
+    words = visible(table)
+    assert record.sha256[:12] not in words and "mo-dau" not in words and "co-am" not in words
+    assert ACCOUNTS["canbo2"][0] in words
+
+    page = as_role("canbo").get("/audit/?target=mo-dau").get_data(as_text=True)
+    heading = re.search(r"<h1>(.*?)</h1>", page, re.S).group(1)
+    assert " ".join(visible(heading).split()) == f"Nhật ký thao tác: {title}"

@@ -27,6 +27,7 @@ from broadcaster.render.manifest import load_manifest, save_manifest
 from broadcaster.runtime import FixedClock, build_runtime
 
 from .conftest import ACCOUNTS, NOW
+from .test_redirects import follow_refusal
 
 TINY = """\
 id: tin-thu
@@ -126,6 +127,12 @@ def wait_for_job(browser, location: str) -> dict:
 def entries(panel_runtime, action: str, target: str) -> list[audit.Entry]:
     trail = audit.recent(panel_runtime.engine, target=target)
     return [e for e in trail if e.action == action]
+
+
+def visible_text(page: str) -> str:
+    """What a person reads: the page without its tags (tooltips and form values dropped)."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S)
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
 
 
 def current(panel_runtime, bulletin_id: str):
@@ -239,14 +246,12 @@ def test_an_invalid_edit_is_refused_and_the_file_left_as_it_was(
     path = library_copy / "f19-lay-cap-telegram-otp.yaml"
     before, files = path.read_bytes(), sorted(library_copy.iterdir())
 
-    response = staff.post(
-        "/content/f19-lay-cap-telegram-otp",
-        edit_form(panel_runtime, "f19-lay-cap-telegram-otp", **changes),
-    )
+    form = edit_form(panel_runtime, "f19-lay-cap-telegram-otp", **changes)
+    page = follow_refusal(staff, "/content/f19-lay-cap-telegram-otp", form)
 
-    page = response.get_data(as_text=True)
-    assert response.status_code == 422
     assert "Không lưu được:" in page and message in page
+    assert 'id="loi-sua"' in page  # said again at the edit form, where the page scrolls
+    assert html.escape(form["body"].strip()[:60], quote=False) in page  # what was typed, kept
     assert path.read_bytes() == before and sorted(library_copy.iterdir()) == files
     assert not entries(panel_runtime, "edit", "f19-lay-cap-telegram-otp")
 
@@ -259,10 +264,10 @@ def test_an_edit_made_on_a_stale_page_is_refused(staff, panel_runtime, library_c
     changed = path.read_bytes()
 
     form = edit_form(panel_runtime, "f19-lay-cap-telegram-otp", title="Của tôi", base=base)
-    response = staff.post("/content/f19-lay-cap-telegram-otp", form)
+    page = follow_refusal(staff, "/content/f19-lay-cap-telegram-otp", form)
 
-    assert response.status_code == 409
-    assert "vừa được người khác sửa" in response.get_data(as_text=True)
+    assert "vừa được người khác sửa" in page
+    assert 'name="title" value="Của tôi"' in page  # kept, to save again over the other edit
     assert path.read_bytes() == changed
 
 
@@ -362,28 +367,27 @@ def test_approval_is_bound_to_the_audio_it_shows(staff, panel_runtime):
     history = page[page.index("Lịch sử kiểm duyệt") :]
     assert "bản hiện tại" in history and "Nghe rõ, đúng nội dung." in history
     assert ACCOUNTS["canbo"][0] in history and "30/11/2026 08:00" in history  # full name
-    assert f"<code>{record.sha256[:12]}</code>" not in page  # no hash prefixes to read
+    made = dt.datetime.fromisoformat(record.rendered_at).astimezone(panel_runtime.settings.zone)
+    named = f"bản dựng lúc {made:%H:%M} ngày {made:%d/%m/%Y}"
+    assert f"Đã duyệt {named}." in page  # the audio named by when it was made
+    assert f'<span class="audio" title="sha256 {record.sha256}">{named}</span>' in history
+    assert record.sha256[:12] not in visible_text(page)  # no hash to read, only in a tooltip
     assert "đã duyệt" in row(list_page(staff), "mo-dau")
     (entry,) = entries(panel_runtime, "approve", "mo-dau")
-    assert entry.actor == "canbo" and record.sha256[:12] in entry.detail
+    assert entry.actor == "canbo" and record.sha256 in entry.detail  # evidence: the full hash
 
 
 def test_approving_audio_that_changed_meanwhile_is_refused(staff, panel_runtime, library_copy):
     form = {"verdict": "approve", "sha256": "f" * 64}
-    response = staff.post("/content/mo-dau/decision", form)
-    assert response.status_code == 409
-    assert "Bản âm thanh đã thay đổi, vui lòng nghe lại trước khi duyệt" in response.get_data(
-        as_text=True
-    )
+    page = follow_refusal(staff, "/content/mo-dau/decision", form)
+    assert "Bản âm thanh đã thay đổi, vui lòng nghe lại trước khi duyệt" in page
 
     # The text was edited after the render: that audio no longer says what the page says.
     path = library_copy / "mo-dau.yaml"
     path.write_text(path.read_text(encoding="utf-8") + "  Xin cảm ơn.\n", encoding="utf-8")
     record = current(panel_runtime, "mo-dau")
-    response = staff.post(
-        "/content/mo-dau/decision", {"verdict": "approve", "sha256": record.sha256}
-    )
-    assert response.status_code == 409 and "Hãy dựng lại" in response.get_data(as_text=True)
+    form = {"verdict": "approve", "sha256": record.sha256}
+    assert "Hãy dựng lại" in follow_refusal(staff, "/content/mo-dau/decision", form)
     assert approval.latest_decisions(panel_runtime.engine) == {}
     assert not entries(panel_runtime, "approve", "mo-dau")
 
@@ -393,7 +397,9 @@ def test_a_rejection_needs_a_reason_and_is_recorded(staff, panel_runtime):
     response = staff.post(
         "/content/ket-thuc/decision", {"verdict": "reject", "sha256": record.sha256}
     )
-    assert response.status_code == 422 and "lý do từ chối" in response.get_data(as_text=True)
+    assert response.status_code == 303 and response.headers["Location"].endswith("#kiem-duyet")
+    page = staff.get(response.headers["Location"]).get_data(as_text=True)
+    assert "lý do từ chối" in page and 'id="loi-comment"' in page  # at the top and the field
 
     form = {"verdict": "reject", "sha256": record.sha256, "comment": "Đọc sai tên xã."}
     assert staff.post("/content/ket-thuc/decision", form).status_code == 302
@@ -411,9 +417,10 @@ def test_with_four_eyes_the_last_editor_cannot_approve(as_role, panel_runtime):
     assert editor.post(f"/content/{bulletin_id}", form).status_code == 302
     sha = current(panel_runtime, bulletin_id).sha256
 
-    refused = editor.post(f"/content/{bulletin_id}/decision", {"verdict": "approve", "sha256": sha})
-    assert refused.status_code == 403
-    assert "Bạn là người sửa bản tin này gần nhất" in refused.get_data(as_text=True)
+    form = {"verdict": "approve", "sha256": sha, "comment": "Tôi đã nghe"}
+    refused = follow_refusal(editor, f"/content/{bulletin_id}/decision", form)
+    assert "Bạn là người sửa bản tin này gần nhất" in refused
+    assert "Tôi đã nghe</textarea>" in refused
     assert approval.latest_decisions(panel_runtime.engine) == {}
 
     accepted = reviewer.post(

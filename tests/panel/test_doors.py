@@ -221,6 +221,8 @@ def panel_decide(
     if reconsider:
         form["reconsider"] = "1"
     response = staff.post(f"/content/{F07}/decision", form)
+    if response.status_code == 303:  # refused: the bulletin's page says why (PRG)
+        return False, html.unescape(staff.get(response.headers["Location"]).get_data(as_text=True))
     return response.status_code == 302, html.unescape(response.get_data(as_text=True))
 
 
@@ -298,8 +300,8 @@ def test_an_alert_for_unapproved_audio_is_refused_at_every_door(door, as_role, p
         staff = as_role("canbo")
         form = {"bulletin_id": F07, "stations": "co-am"}
         response = staff.post("/schedule/alert", form)
-        said = html.unescape(response.get_data(as_text=True))
-        assert response.status_code == 409
+        assert response.status_code == 303  # refused: back to the choice, which says why
+        said = html.unescape(staff.get(response.headers["Location"]).get_data(as_text=True))
         assert refusals.text(Refused("alert-not-approved", "", rejected=False), VN) in said
     else:
         result = run_cli(panel_runtime, ["alert", F07, "--station", "co-am", "--by", "canbo"])

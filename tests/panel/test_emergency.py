@@ -257,7 +257,9 @@ def test_a_warning_without_text_or_too_long_is_refused_at_its_field(
 ):
     staff = as_role("canbo")
     before = sorted(panel_runtime.settings.library_dir.glob("*.yaml"))
-    shown = page(staff.post("/schedule/emergency", {"title": title, "body": body}), 422)
+    refused = staff.post("/schedule/emergency", {"title": title, "body": body})
+    assert refused.status_code == 303 and refused.headers["Location"].endswith("#soan")
+    shown = page(staff.get(refused.headers["Location"]))
     if code == "emergency-text-long":
         params = {**params, "length": len(body.strip())}
     message = said(code, **params)
@@ -284,7 +286,12 @@ def test_an_override_needs_a_reason_and_is_audited_with_it(app, panel_runtime, a
     listed = page(leader.get("/schedule/emergency"))  # where leadership finds it waiting
     assert f'href="/schedule/emergency/{bulletin_id}">{TITLE}</a>' in listed
     assert "chờ duyệt" in listed and 'name="body"' not in listed  # leaders do not type one
-    assert "Duyệt khẩn cấp" in page(leader.get(f"/schedule/emergency/{bulletin_id}"))
+    draft = page(leader.get(f"/schedule/emergency/{bulletin_id}"))
+    assert "Duyệt khẩn cấp" in draft
+    made = dt.datetime.fromisoformat(panel_runtime.renders()[bulletin_id].rendered_at)
+    named = f"bản dựng lúc {made.astimezone(VN):%H:%M ngày %d/%m/%Y}"
+    assert f'<span title="sha256 {sha}">{named}</span>' in draft  # the hash: a tooltip
+    assert f"mã {sha[:12]}" not in draft
     url = f"/schedule/emergency/{bulletin_id}/override"
     shown = page(leader.post(url, {"sha256": sha, "reason": "  "}), 422)
     assert shown.count(said("emergency-override-reason")) == 2
@@ -300,6 +307,7 @@ def test_an_override_needs_a_reason_and_is_audited_with_it(app, panel_runtime, a
     assert decision.verdict is approval.Verdict.APPROVED and decision.decided_by == "lanhdao"
     (entry,) = [e for e in audit.recent(panel_runtime.engine) if e.action == "alert_override"]
     assert entry.actor == "lanhdao" and reason in entry.detail and entry.target == bulletin_id
+    assert f"duyệt khẩn cấp {named} (sha256 {sha})" in entry.detail  # evidence: the full hash
 
 
 def test_only_typed_warnings_may_be_approved_by_override(panel_runtime):
@@ -330,7 +338,10 @@ def test_no_station_or_an_unknown_one_is_refused_at_the_confirmation(
     )
     assert message in shown
     raised = second.post("/schedule/alert", {"bulletin_id": bulletin_id, "confirmed": "1", **query})
-    assert message in page(raised, 422)
+    assert raised.status_code == 303 and "#chon-stations" in raised.headers["Location"]
+    back = page(second.get(raised.headers["Location"]))  # the choice page, as it was chosen
+    assert message in back and 'id="loi-stations"' in back
+    assert f'value="{bulletin_id}" required checked' in back
     assert alerts.alerts_raised(panel_runtime.engine, NOW - dt.timedelta(hours=1)) == []
 
 

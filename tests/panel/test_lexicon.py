@@ -95,11 +95,16 @@ def test_bad_entries_are_refused_in_vietnamese_and_keep_the_form(as_role, panel_
     ]
     for data, message in cases:
         response = staff.post(URL, {**data, "action": "save"})
-        assert response.status_code == 422, data
-        page = text_of(response)
+        assert response.status_code == 303, data
+        assert "/content/lexicon#nhap-" in response.headers["Location"]  # scrolled to the field
+        shown = staff.get(response.headers["Location"])
+        page = text_of(shown)
         assert message in page, (data, page)
+        at_field = r'id="loi-(key|say)" role="alert">[^<]*' + re.escape(escape(message))
+        assert re.search(at_field, shown.get_data(as_text=True)), data  # and at its field
         # What was typed is still in the form, escaped.
-        assert f'value="{escape(data["key"])}"' in response.get_data(as_text=True)
+        assert f'value="{escape(data["key"])}"' in shown.get_data(as_text=True)
+        assert not re.search(at_field, staff.get(URL).get_data(as_text=True))  # said once
     assert not panel_runtime.paths.staff_lexicon.exists()
 
 

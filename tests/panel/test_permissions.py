@@ -6,6 +6,8 @@ station rule, so a new route without a declared permission fails here.
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from broadcaster.accounts import Role
@@ -97,3 +99,17 @@ def test_an_operator_cannot_reach_another_communes_station(as_role):
 
 def test_roles_in_the_table_are_the_roles_that_exist():
     assert set(ROLE_ACTIONS) == set(Role)
+
+
+@pytest.mark.parametrize("username", sorted(ACCOUNTS))
+def test_the_menu_leads_to_the_pages_a_role_may_open(as_role, username):
+    """Leadership approves warnings with an override: the menu must lead them there."""
+    browser = as_role(username)
+    page = browser.get("/", follow_redirects=True).get_data(as_text=True)
+    menu = re.search(r"<nav>(.*?)</nav>", page, re.S).group(1)
+    links = re.findall(r'href="(/[^"]*)"', menu)
+    assert links
+    for link in links:
+        assert browser.get(link).status_code == 200, link
+    emergency = "alert.emergency" in ROLE_ACTIONS[ROLES[username]]
+    assert ('href="/schedule/emergency">Cảnh báo khẩn</a>' in menu) is emergency

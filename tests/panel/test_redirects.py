@@ -7,15 +7,20 @@ refusal: nothing filled in) by a role allowed to use it; the known ones also
 with a form that succeeds and one that the rules refuse.
 """
 
-# ruff: noqa: F811 (the fixture imported from test_every_page is an argument here)
+# ruff: noqa: F811 (the fixtures imported from other test modules are arguments here)
 from __future__ import annotations
 
+import shutil
+
 import pytest
+from flask import session
 
 from broadcaster.accounts import Role
+from web import kept_form
 from web.permissions import ROLE_ACTIONS
 
 from .conftest import ACCOUNTS, NOW
+from .test_browser_story import PHONE, chromium, log_in, server  # noqa: F401 (fixtures)
 from .test_every_page import F14, lived_in  # noqa: F401 (fixture)
 
 REDIRECTS = {302, 303}
@@ -33,23 +38,17 @@ BY_DESIGN = {
     "not kept anywhere to be shown after a redirect",
 }
 
-# Refusals that still answer with the page and a 4xx, keeping what was typed.
-# Strict: when one is changed to redirect, this list must lose it.
-NOT_YET = {
-    "content.save",
-    "content.decide",
-    "content.lexicon_save",
-    "content.lexicon_remove",
-    "admin.add_user",
-    "admin.set_active",
-    "admin.reset_password",
-    "schedule.regenerate",
-    "schedule.raise_alert",
-    "schedule.withdraw_alert",
-    # pages other helpers are adding as this is written
-    "content.create",
-    "schedule.create_emergency",
-}
+
+def follow_refusal(client, url: str, data: dict | None = None, *, status: int = 303) -> str:
+    """POST a form the rules refuse: it answers a redirect, and the page it leads to (the
+    form's own page, scrolled to the field) says why; returns that page's HTML."""
+    response = client.post(url, data)
+    assert response.status_code == status, response.get_data(as_text=True)[:300]
+    page = client.get(response.headers["Location"])
+    assert page.status_code == 200
+    return page.get_data(as_text=True)
+
+
 # Not refusals: a request the panel's own forms never send (no such object, a
 # button's value missing) gets its error page.
 NOT_A_REFUSAL = {400, 404}
@@ -83,9 +82,9 @@ def url_for_rule(rule, arguments: dict) -> str:
     return rule.build({k: v for k, v in arguments.items() if k in rule.arguments})[1]
 
 
-def test_by_design_and_not_yet_name_routes_that_exist(app):
+def test_the_by_design_list_names_routes_that_exist(app):
     endpoints = {rule.endpoint for rule in post_rules(app)}
-    assert set(BY_DESIGN) <= endpoints and endpoints >= NOT_YET
+    assert set(BY_DESIGN) <= endpoints
 
 
 def refused_when_empty(app, as_role, arguments) -> list[tuple[str, int]]:
@@ -104,7 +103,7 @@ def test_every_post_posted_empty_is_refused_with_a_redirect(app, as_role, lived_
     wrong = [
         (endpoint, status)
         for endpoint, status in answered
-        if status not in REDIRECTS | NOT_A_REFUSAL and endpoint not in NOT_YET
+        if status not in REDIRECTS | NOT_A_REFUSAL
     ]
     assert wrong == [], "\n".join(f"{endpoint}: {status}" for endpoint, status in wrong)
 
@@ -188,7 +187,7 @@ def test_known_posts_redirect_when_done_and_when_refused(app, as_role, lived_in,
                 continue
             response = client.post(url, form)
             status = response.status_code
-            if status not in REDIRECTS and not (what == "refused" and endpoint in NOT_YET):
+            if status not in REDIRECTS:
                 wrong.append((endpoint, what, status, response.get_data(as_text=True)[:200]))
     assert wrong == [], "\n".join(map(str, wrong))
 
@@ -203,11 +202,53 @@ def test_a_refusal_that_redirects_still_says_why_at_the_top(as_role, lived_in):
     assert 'class="flash error"' in page or 'role="alert"' in page
 
 
-@pytest.mark.parametrize("endpoint", sorted(NOT_YET))
-@pytest.mark.xfail(strict=True, reason="the refusal shows the page again with a 4xx")
-def test_refusals_not_yet_redirected(app, as_role, lived_in, panel_runtime, endpoint):
-    (rule,) = [rule for rule in post_rules(app) if rule.endpoint == endpoint]
-    username, url, _, refused = cases(lived_in, panel_runtime).get(endpoint, (None, None, 0, None))
-    if refused is None:
-        username, url, refused = allowed_user(app, endpoint), url_for_rule(rule, lived_in), {}
-    assert as_role(username).post(url, refused).status_code in REDIRECTS
+def test_a_refusal_keeps_what_was_typed_but_never_a_password_and_is_shown_once(app, panel_runtime):
+    body = "Bà con chú ý: không chuyển tiền cho người lạ. " * 80  # too long for the cookie
+    form = {"title": "Tin mới", "body": body, "password": "bi-mat-123", "csrf_token": "t"}
+    with app.test_request_context("/content/mo-dau", method="POST"):
+        response = kept_form.refuse("/content/mo-dau", "Sai", field="title", form=form, anchor="x")
+        assert (response.status_code, response.headers["Location"]) == (303, "/content/mo-dau#x")
+        stored = dict(session[kept_form.KEY])
+        assert "bi-mat-123" not in repr(stored) and '"t"' not in repr(stored)
+        assert body not in repr(stored)  # in a file under the data directory instead
+        (kept_file,) = panel_runtime.paths.kept_forms.iterdir()
+        assert kept_form.take("/content/other") == kept_form.Kept()  # another page's: left
+        kept = kept_form.take("/content/mo-dau")
+        assert kept.form == {"title": "Tin mới", "body": body}
+        assert kept.errors == ["Sai"] and kept.first("title") == "Sai"
+        assert not kept_file.exists() and kept_form.KEY not in session
+        assert not kept_form.take("/content/mo-dau")  # once
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs Debian's chromium")
+def test_a_refused_bulletin_edit_on_a_phone_shows_why_on_the_first_screen(
+    server, chromium, tmp_path
+):
+    """Refused: the page comes back by a redirect, scrolled to the field at fault, with
+    everything typed (a long body too); a reload sends nothing and the message is gone."""
+    errors: list[str] = []
+    staff = log_in(chromium, server, "canbo", errors)  # 390 x 844
+    staff.goto(f"{server}/content/mo-dau")
+    body = " ".join(f"Câu thứ {n}: bà con không bấm đường dẫn lạ." for n in range(1, 60))
+    staff.fill("textarea[name=body]", body)
+    staff.fill("input[name=stations]", "co-am, khong-co-dai")
+    staff.click("#sua button[name=action][value=save]")
+    staff.wait_for_load_state()
+
+    assert staff.url == f"{server}/content/mo-dau#nhap-stations"
+    error = staff.locator("#loi-stations")
+    box = error.bounding_box()
+    assert box is not None and box["y"] >= 0 and box["y"] + box["height"] <= PHONE["height"]
+    assert "Không có đài mang mã: khong-co-dai." in error.inner_text()
+    assert "khong-co-dai" in staff.locator(".flash.error.errors").inner_text()  # and the top
+    assert staff.input_value("input[name=stations]") == "co-am, khong-co-dai"
+    assert staff.input_value("textarea[name=body]") == body
+    staff.screenshot(path=str(tmp_path / "bulletin-edit-refused.png"))
+
+    sent: list[str] = []
+    staff.on("request", lambda request: sent.append(request.method))
+    staff.reload()
+    staff.wait_for_load_state()
+    assert "POST" not in sent and sent[0] == "GET"  # nothing sent again ("gửi lại biểu mẫu?")
+    assert staff.locator("#loi-stations").count() == 0  # said once
+    assert errors == []

@@ -24,6 +24,8 @@ from broadcaster.alerts import Alert, alerts, pending_alerts
 from broadcaster.planning.campaigns import load_schedule
 from web.schedule import forecast as schedule_forecast
 
+from .test_redirects import follow_refusal
+
 NOW = dt.datetime(2026, 11, 30, 8, 0, tzinfo=dt.timezone(dt.timedelta(hours=7)))  # as conftest
 TODAY = NOW.date()
 F02 = "f02-cuoc-goi-video-deepfake"
@@ -362,13 +364,13 @@ def test_the_forecast_is_kept_until_what_it_reads_changes(staff, panel_runtime, 
 def test_an_alert_for_audio_not_approved_is_refused(staff, panel_runtime):
     approve(panel_runtime, F07, verdict=approval.Verdict.REJECTED)
     form = {"bulletin_id": F07, "stations": ["co-am"]}
-    html = page(staff.post("/schedule/alert", form), 409)
+    html = follow_refusal(staff, "/schedule/alert", form)
     assert "đã bị từ chối: không thể phát khẩn cấp" in html
-    html = page(staff.post("/schedule/alert", {**form, "bulletin_id": F14}), 409)
+    html = follow_refusal(staff, "/schedule/alert", {**form, "bulletin_id": F14})
     assert "chưa được duyệt: không thể phát khẩn cấp" in html
     assert alert_rows(panel_runtime) == 0 and audited(panel_runtime, "alert") == []
-    assert "Hãy chọn ít nhất một đài" in page(
-        staff.post("/schedule/alert", {"bulletin_id": F14}), 422
+    assert "Hãy chọn ít nhất một đài" in follow_refusal(
+        staff, "/schedule/alert", {"bulletin_id": F14}
     )
 
 

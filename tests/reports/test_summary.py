@@ -24,8 +24,8 @@ from sqlalchemy.exc import IntegrityError
 from broadcaster import airlog, db
 from broadcaster.airlog import Airing, Outcome, Source
 from broadcaster.db import rollup as airlog_rollup
+from broadcaster.reports import entries, summary
 from broadcaster.reports import queries as log_queries
-from broadcaster.reports import summary
 from broadcaster.reports.coverage import (
     FORMS,
     Period,
@@ -189,12 +189,15 @@ def assert_figures_match_the_log(engine, log: list[Airing], zone: dt.tzinfo) -> 
         Period(dt.date(2026, 11, 10), dt.date(2026, 11, 16), zone),  # aired before and after
         Period(dt.date(2026, 11, 20), dt.date(2027, 1, 31), zone),  # ends after the log: weeks
         Period(dt.date(2025, 6, 1), dt.date(2026, 12, 31), zone),  # everything: months
+        Period(dt.date(2025, 11, 20), dt.date(2026, 12, 31), zone),  # a few aired before
     ]
     for period in periods:
         cells = coverage(log, period, superseded)
         forms = Counter(station_id for station_id, _form in cells)
         found = summary.forms_aired(engine, period.since, period.until, superseded, STATIONS)
         assert found == dict(forms), period
+        matrix_cells = summary.cells(engine, period, superseded, STATIONS)
+        assert matrix_cells == {pair: cell for pair, cell in cells.items() if pair[0] in STATIONS}
 
         step, bars = buckets(period)
         times = [e.started_at for e in log if counts(e, period, superseded)]
@@ -206,6 +209,8 @@ def assert_figures_match_the_log(engine, log: list[Airing], zone: dt.tzinfo) -> 
         assert summary.outcome_counts(engine, period, superseded, problems) == {
             outcome: sum(1 for e in placed if e.outcome is outcome) for outcome in problems
         }, period
+        listed = [e.id for e in entries.latest(engine, period, superseded, problems, 20)]
+        assert listed == sorted((e.id for e in placed if e.outcome in problems), reverse=True)[:20]
 
     counted = [e for e in log if counts(e, EVERYTHING, superseded)]
     for since, until in [
@@ -387,3 +392,23 @@ def test_two_connections_appending_at_once_keep_the_totals_exact_on_postgresql(p
     assert len(log) > 300
     assert stored_totals(engine) == expected_totals(log)
     engine.dispose()
+
+
+def test_a_matrix_page_asks_the_log_only_about_pairs_across_the_periods_bounds(engine):
+    """Most pairs aired only inside the period (their cells are their totals); one aired
+    before it too, one was corrected: those two are read from the log."""
+    start = dt.datetime(2026, 11, 2, 6, 30, tzinfo=VN)
+    for form in range(1, 8):
+        for day in range(3):
+            airlog.record(engine, _entry("co-am", form, start + dt.timedelta(days=day, hours=form)))
+    airlog.record(engine, _entry("co-am", 8, start - dt.timedelta(days=40)))
+    airlog.record(engine, _entry("co-am", 8, start + dt.timedelta(days=1)))
+    first = next(iter(airlog.entries(engine)))
+    airlog.record(engine, _entry("co-am", first.form, start + dt.timedelta(days=5), first.id))
+    log = list(airlog.entries(engine))
+    superseded = log_queries.corrections(engine)
+    period = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30), VN)
+    expected = coverage(log, period, superseded)
+    assert summary.cells(engine, period, superseded, STATIONS) == expected
+    assert expected[first.station_id, first.form].count == 2
+    assert expected["co-am", 8].count == 1

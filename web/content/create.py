@@ -14,11 +14,12 @@ from flask import abort, flash, g, redirect, render_template, request, url_for
 from sqlalchemy import select
 
 from broadcaster import audit
-from broadcaster.db.schema import plan_items
+from broadcaster.airplan.store import stored_plan
 from broadcaster.errors import LibraryError
 from broadcaster.library import creating
 from broadcaster.library.bulletins import FORM_COUNT, MAX_BODY_CHARS, Kind, Priority
 from broadcaster.normalize import normalize
+from web import kept_form
 from web.content import text
 from web.content.page import field_errors, load_bulletin, station_ids, station_names
 from web.content.views import bp
@@ -45,25 +46,24 @@ def _form_titles() -> dict[int, str]:
 
 
 def _new_page(
-    form: dict[str, str], *, status: int = 200, refused=(), problems=(), spoken: str | None = None
+    form: dict[str, str], *, kept: kept_form.Kept | None = None, spoken: str | None = None
 ):
-    errors, by_field = field_errors(list(refused))
-    errors += list(problems)
+    kept = kept or kept_form.Kept()
     if spoken is None:
         spoken = normalize(form["body"], runtime().lexicon)
     titles = _form_titles()
     return render_template(
         "content/new.html",
         form=form,
-        errors=errors,
-        field_errors=by_field,
+        errors=kept.errors,
+        field_errors=kept.field_errors,
         spoken=spoken,
         forms=[(n, titles.get(n, "")) for n in range(1, FORM_COUNT + 1)],
         priorities=list(Priority),
         max_body=MAX_BODY_CHARS,
         max_title=creating.MAX_TITLE_CHARS,
         station_names=station_names(),
-    ), status
+    )
 
 
 @bp.get("/new")
@@ -73,7 +73,8 @@ def new():
     form["priority"] = Priority.THUONG.value
     form["valid_from"] = now().date().isoformat()
     form["form"] = request.args.get("form", "")
-    return _new_page(form)
+    kept = kept_form.take()
+    return _new_page({**form, **kept.form}, kept=kept)
 
 
 @bp.post("/new")
@@ -98,13 +99,21 @@ def create():
             rt.settings.library_dir, draft, station_ids=station_ids()
         )
     except creating.DraftRefused as refused:
-        return _new_page(form, status=422, refused=refused.refusals)
+        errors, by_field = field_errors(list(refused.refusals))
+        first = next((r.field for r in refused.refusals if r.field in NEW_FIELDS), None)
+        return _refuse(form, errors, by_field, anchor=f"nhap-{first}" if first else "tao")
     except LibraryError as exc:  # the loader's last word, should a rule here miss one
-        return _new_page(form, status=422, problems=text.problem_lines(exc.problems))
+        return _refuse(form, text.problem_lines(exc.problems), {}, anchor="tao")
     where = f", chỉ phát ở: {', '.join(bulletin.stations)}" if bulletin.stations else ""
     _audit("create", bulletin.id, f"“{bulletin.title}” → {bulletin.id}.yaml{where}")
     flash(f"Đã tạo bản tin “{bulletin.title}” (mã {bulletin.id}). Hãy dựng, nghe và duyệt.", "ok")
     return redirect(url_for(".bulletin", bulletin_id=bulletin.id))
+
+
+def _refuse(form: dict[str, str], errors: list[str], by_field: dict, *, anchor: str):
+    """Back to the new bulletin's form, scrolled to the first field at fault, text kept."""
+    page = url_for(".new")
+    return kept_form.refuse(page, errors, by_field=by_field, form=form, anchor=anchor)
 
 
 @bp.post("/<bulletin_id>/duplicate")
@@ -153,10 +162,10 @@ def retire(bulletin_id: str):
 def _planned_days(bulletin_id: str, today: dt.date) -> list[dt.date]:
     """Days from today whose stored plan still airs the bulletin (plans are not redone here)."""
     query = (
-        select(plan_items.c.day)
-        .where(plan_items.c.bulletin_id == bulletin_id, plan_items.c.day >= today.isoformat())
+        select((stored := stored_plan()).c.day)
+        .where(stored.c.bulletin_id == bulletin_id, stored.c.day >= today.isoformat())
         .distinct()
-        .order_by(plan_items.c.day)
+        .order_by(stored.c.day)
     )
     with runtime().engine.connect() as connection:
         return [dt.date.fromisoformat(day) for (day,) in connection.execute(query)]

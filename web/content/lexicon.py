@@ -12,6 +12,7 @@ from flask import flash, g, redirect, render_template, request, url_for
 from broadcaster import audit
 from broadcaster.errors import LibraryError
 from broadcaster.normalize import normalize, staff
+from web import kept_form
 from web.content.views import bp
 from web.context import now, runtime
 from web.permissions import requires
@@ -49,20 +50,27 @@ def _sample(form: dict[str, str]) -> str:
     return form["sample"] or f"{form['key']} đề nghị bà con cảnh giác với cuộc gọi lạ."
 
 
-def _page(form: dict[str, str] | None = None, *, errors=(), preview=None, status: int = 200):
+def _field(code: str) -> str:
+    """The input a problem code is about: ``key_empty`` -> ``key``."""
+    return code.split("_", 1)[0]
+
+
+def _page(form: dict[str, str] | None = None, *, kept=None, preview=None):
     rt = runtime()
+    kept = kept or kept_form.Kept()
     entries = staff.read_entries(rt.paths.staff_lexicon)
     html = render_template(
         "content/lexicon.html",
         entries=sorted(entries.items(), key=lambda item: item[0].casefold()),
         form=form or {"key": "", "say": "", "sample": ""},
-        errors=list(errors),
+        errors=kept.errors,
+        field_errors=kept.field_errors,
         preview=preview,
         max_key=staff.MAX_KEY,
         max_say=staff.MAX_SAY,
         max_sample=MAX_SAMPLE,
     )
-    return html, status
+    return html
 
 
 def _preview(form: dict[str, str]) -> dict:
@@ -91,7 +99,8 @@ def _preview(form: dict[str, str]) -> dict:
 @bp.get("/lexicon")
 @requires("content.view")
 def lexicon():
-    return _page()
+    kept = kept_form.take()
+    return _page({"key": "", "say": "", "sample": "", **kept.form}, kept=kept)
 
 
 @bp.post("/lexicon")
@@ -103,7 +112,13 @@ def lexicon_save():
     if len(form["sample"]) > MAX_SAMPLE:
         codes.append("sample_too_long")
     if codes:
-        return _page(form, errors=[MESSAGES[code] for code in codes], status=422)
+        by_field: dict[str, list[str]] = {}
+        for code in codes:
+            by_field.setdefault(_field(code), []).append(MESSAGES[code])
+        page = url_for(".lexicon")
+        errors = [MESSAGES[code] for code in codes]
+        anchor = f"nhap-{_field(codes[0])}"
+        return kept_form.refuse(page, errors, by_field=by_field, form=form, anchor=anchor)
     if request.form.get("action") != "save":
         return _page(form, preview=_preview(form))
     previous = staff.save_entry(runtime().paths.staff_lexicon, form["key"], form["say"])
@@ -121,10 +136,9 @@ def lexicon_save():
 def lexicon_remove():
     key = staff.clean(request.form.get("key", ""))
     previous = staff.remove_entry(runtime().paths.staff_lexicon, key) if key else None
-    if previous is None:
-        return _page(
-            errors=["Không có từ viết tắt này trong danh sách do biên tập viên thêm."], status=404
-        )
+    if previous is None:  # removed meanwhile (another tab), or a key never added
+        message = "Không có từ viết tắt này trong danh sách do biên tập viên thêm."
+        return kept_form.refuse(url_for(".lexicon"), message, field="danh-sach", anchor="danh-sach")
     _audit(key, f"xóa cách đọc “{previous}”")
     flash(f"Đã xóa {key}; máy đọc lại theo từ điển mặc định.", "ok")
     return redirect(url_for(".lexicon"))

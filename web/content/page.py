@@ -127,6 +127,7 @@ def bulletin_page(
     error_title: str = "",
     spoken: str | None = None,
     field_errors: dict[str, list[str]] | None = None,
+    decision_form: dict[str, str] | None = None,
 ):
     rt = runtime()
     path, bulletin = load_bulletin(bulletin_id)
@@ -149,6 +150,7 @@ def bulletin_page(
         errors=errors or [],
         field_errors=field_errors or {},
         error_title=error_title,
+        decision_form=decision_form or {},  # a refused decision's comment, given back
         spoken=spoken,
         job=job,
         history=list(zip(history, on_disk, strict=True)),

@@ -23,17 +23,24 @@ from flask import (
     url_for,
 )
 
-from broadcaster import accounts, approval, audit
+from broadcaster import approval, audit
 from broadcaster.approval.review import review
 from broadcaster.errors import AudioError, LibraryError, Refused, ToolMissing
 from broadcaster.library import creating, editing
 from broadcaster.library.bulletins import MAX_BODY_CHARS
 from broadcaster.normalize import normalize
-from web import limits, refusals
+from web import kept_form, limits, refusals
 from web.content import jobs as content_jobs
 from web.content import state as states
 from web.content import text
-from web.content.page import bulletin_page, field_errors, load_bulletin, posted_form, station_ids
+from web.content.page import (
+    FORM_FIELDS,
+    bulletin_page,
+    field_errors,
+    load_bulletin,
+    posted_form,
+    station_ids,
+)
 from web.context import now, runtime
 from web.permissions import requires
 
@@ -56,24 +63,11 @@ def _helpers() -> dict:
         "fmt_decimal": text.fmt_decimal,
         "voice_label": text.voice_label,
         "failure_text": text.failure_text,
-        "person": _person,
         "fmt_date": text.fmt_date,
         "fmt_time": lambda moment: text.fmt_time(moment, zone),
         "kind_label": lambda kind: text.KIND_LABELS.get(kind.value, kind.value),
         "action_label": text.action_label,
     }
-
-
-def _person(username: str | None) -> str:
-    """A user's full name (the username when the account is gone), read once per request."""
-    if not username:
-        return "—"
-    names = g.get("_full_names")
-    if names is None:
-        names = g._full_names = {
-            u.username: u.full_name for u in accounts.list_users(runtime().engine)
-        }
-    return names.get(username) or username
 
 
 def _audit(action: str, bulletin_id: str, detail: str = "") -> None:
@@ -124,7 +118,30 @@ def index():
 @bp.get("/<bulletin_id>")
 @requires("content.view")
 def bulletin(bulletin_id: str):
-    return bulletin_page(bulletin_id)
+    kept = kept_form.take()
+    edited = kept.form if set(FORM_FIELDS) <= set(kept.form) else None
+    return bulletin_page(
+        bulletin_id,
+        form=edited,
+        errors=kept.errors,
+        error_title=kept.title,
+        field_errors=kept.field_errors,
+        decision_form=None if edited else kept.form,
+    )
+
+
+def _refuse_edit(bulletin_id: str, form: dict, errors: list[str], by_field=None, title=""):
+    """Back to the bulletin's page at the edit form (or the field at fault), text kept."""
+    by_field = by_field or {}
+    anchor = "nhap-stations" if "stations" in by_field else "sua"
+    return kept_form.refuse(
+        url_for(".bulletin", bulletin_id=bulletin_id),
+        errors,
+        by_field=by_field if by_field else {"sua": errors},
+        form=form,
+        anchor=anchor,
+        title=title,
+    )
 
 
 @bp.post("/<bulletin_id>")
@@ -149,14 +166,7 @@ def save(bulletin_id: str):
     refused = creating.check_stations(stations, known)
     if refused:
         top, by_field = field_errors(refused)
-        return bulletin_page(
-            bulletin_id,
-            status=422,
-            form=form,
-            errors=top,
-            field_errors=by_field,
-            error_title="Không lưu được:",
-        )
+        return _refuse_edit(bulletin_id, form, top, by_field, title="Không lưu được:")
     changes["stations"] = list(stations) if stations else editing.REMOVE
     try:
         saved = editing.save_bulletin(
@@ -173,12 +183,10 @@ def save(bulletin_id: str):
             "dưới đây; hãy mở bản tin ở thẻ khác để so sánh, rồi bấm Lưu lần nữa nếu vẫn muốn "
             "ghi đè."
         )
-        return bulletin_page(bulletin_id, status=409, form=fresh, errors=[message])
+        return _refuse_edit(bulletin_id, fresh, [message])
     except LibraryError as exc:
         lines = text.problem_lines(exc.problems)
-        return bulletin_page(
-            bulletin_id, status=422, form=form, errors=lines, error_title="Không lưu được:"
-        )
+        return _refuse_edit(bulletin_id, form, lines, title="Không lưu được:")
     if saved.changed:
         labels = ", ".join(text.FIELD_LABELS[key].lower() for key in saved.changed)
         _audit("edit", bulletin_id, f"sửa {labels}")
@@ -277,9 +285,15 @@ def decide(bulletin_id: str):
         )
     except Refused as refused:
         message = refusals.text(refused, rt.settings.zone)
-        return bulletin_page(bulletin_id, status=refusals.status(refused), errors=[message])
+        return kept_form.refuse(
+            url_for(".bulletin", bulletin_id=bulletin_id),
+            message,
+            field="comment" if refused.field == "comment" else "kiem-duyet",
+            form={key: request.form.get(key, "")[:1000] for key in ("comment", "reconsider")},
+            anchor="kiem-duyet",
+        )
     said = "Đã duyệt" if verdict is approval.Verdict.APPROVED else "Đã từ chối"
-    flash(f"{said} bản âm thanh {done.record.sha256[:12]}.", "ok")
+    flash(f"{said} {approval.review.audio_name(done.record, rt.settings.zone)}.", "ok")
     if done.publish_error:
         message = (
             f"Chưa xuất lại được danh sách phát sau khi rút bản âm thanh: {done.publish_error}"

@@ -5,9 +5,9 @@ time, missed and failed airings and stations gone quiet; ``/reports/station/ID``
 is one commune's printable airing record; ``/reports/export/*.csv`` hand the
 same data to Excel. The rules (periods, corrections, what counts) are in
 :mod:`broadcaster.reports.coverage`; the network-wide figures come from the log's
-running totals (:mod:`broadcaster.reports.summary`), entries and per-station
-cells from the log itself (:mod:`broadcaster.reports.entries`,
-:mod:`broadcaster.reports.queries`).
+running totals (:mod:`broadcaster.reports.summary`), entries from the log itself
+(:mod:`broadcaster.reports.entries`, :mod:`broadcaster.reports.queries`). A page
+reads all of them on one connection.
 """
 
 from __future__ import annotations
@@ -82,14 +82,17 @@ def dashboard():
     sched = schedule()
     chosen = _bounded_period(sched)
     quiet_days = whole_number("quiet_days", QUIET_DAYS, 1, MAX_QUIET_DAYS, "Số ngày")
-    engine = runtime().engine
-    superseded = queries.corrections(engine)
+    with runtime().engine.connect() as connection:  # one for every figure of the page
+        superseded = queries.corrections(connection)
+        shown = {
+            **_coverage(connection, sched, chosen, superseded, "", only_gaps=False, page=1),
+            **_activity(connection, sched, chosen, superseded),
+            **_quiet(connection, sched, superseded, quiet_days),
+        }
     state = {**period_args(chosen), "quiet_days": quiet_days}
     return render_template(
         "reports/dashboard.html",
-        **_coverage(engine, sched, chosen, superseded, "", only_gaps=False, page=1),
-        **_activity(engine, sched, chosen, superseded),
-        **_quiet(engine, sched, superseded, quiet_days),
+        **shown,
         here=_linker("reports.dashboard", state, {"quiet_days": QUIET_DAYS}),
         quick=_quick_periods(sched),
         **_common(sched, chosen),
@@ -105,12 +108,15 @@ def coverage():
     query = search_text()
     only_gaps = request.args.get("only") == "gaps"
     page = whole_number("page", 1, 1, 100_000, "Số trang")
-    engine = runtime().engine
-    superseded = queries.corrections(engine)
+    with runtime().engine.connect() as connection:
+        superseded = queries.corrections(connection)
+        shown = _coverage(
+            connection, sched, chosen, superseded, query, only_gaps=only_gaps, page=page
+        )
     state = {**period_args(chosen), "q": query, "only": "gaps" if only_gaps else "", "page": page}
     return render_template(
         "reports/coverage.html",
-        **_coverage(engine, sched, chosen, superseded, query, only_gaps=only_gaps, page=page),
+        **shown,
         here=_linker("reports.coverage", state, {"page": 1}),
         query=query,
         only_gaps=only_gaps,
@@ -160,7 +166,7 @@ def _coverage(engine, sched, chosen, superseded, query: str, *, only_gaps: bool,
     if page > pages:
         raise BadArgument(f"Trang {page} không có: danh sách chỉ có {pages} trang.")
     shown = stations[(page - 1) * PAGE_SIZE : page * PAGE_SIZE]
-    cells = queries.cells(engine, chosen, superseded, {s.id for s in shown})
+    cells = figures.cells(engine, chosen, superseded, {s.id for s in shown})
     return {
         "rows": matrix([(s.id, s.name) for s in shown], cells),
         "page": page,

@@ -17,7 +17,7 @@ from broadcaster.airplan import service as airplan
 from broadcaster.alerts import raising, withdrawing
 from broadcaster.errors import BroadcasterError, Refused
 from broadcaster.library.bulletins import Kind
-from web import refusals
+from web import kept_form, refusals
 from web.context import now, runtime
 from web.permissions import requires
 from web.schedule import alerts as alerts_page
@@ -28,7 +28,9 @@ from web.schedule.views import _load_schedule, bp
 @bp.get("/alert")
 @requires("alert.raise")
 def alert():
-    return _alert_page()
+    kept = kept_form.take()
+    errors = (kept.errors[0], kept.errors[1:]) if kept.errors else None
+    return _alert_page(errors=errors, field_errors=kept.field_errors)
 
 
 def _chosen() -> tuple[str, list[str] | None]:
@@ -38,7 +40,12 @@ def _chosen() -> tuple[str, list[str] | None]:
     return request.values.get("bulletin_id", "").strip(), stations
 
 
-def _alert_page(*, status: int = 200, errors: tuple[str, list[str]] | None = None):
+def _alert_page(
+    *,
+    status: int = 200,
+    errors: tuple[str, list[str]] | None = None,
+    field_errors: dict[str, list[str]] | None = None,
+):
     rt = runtime()
     moment = now()
     sched, schedule_error = _load_schedule()
@@ -46,7 +53,9 @@ def _alert_page(*, status: int = 200, errors: tuple[str, list[str]] | None = Non
     try:
         found = airplan.airable(rt.library(), rt.renders(), rt.engine)
         choices = [
-            s for s in found.segments if s.kind is Kind.BULLETIN and s.is_valid_on(moment.date())
+            s
+            for s in found.segments
+            if s.kind is Kind.BULLETIN and not s.retired and s.is_valid_on(moment.date())
         ]
     except BroadcasterError as exc:
         errors = errors or text.error_text(exc)
@@ -56,6 +65,7 @@ def _alert_page(*, status: int = 200, errors: tuple[str, list[str]] | None = Non
         "schedule/alert.html",
         sched=sched,
         errors=errors or schedule_error,
+        field_errors=field_errors or {},
         choices=choices,
         recent=[(a, alerts_page.where_label(a, names)) for a in recent[:20]],
         chosen=request.values.get("bulletin_id", ""),
@@ -98,20 +108,26 @@ def confirm_alert():
 def raise_alert():
     rt = runtime()
     sched, schedule_error = _load_schedule()
-    if sched is None:
-        return _alert_page(status=422, errors=schedule_error)
     bulletin_id, stations = _chosen()
+    query = {"bulletin_id": bulletin_id}
+    query |= {"all": "1"} if stations is None else {"stations": stations}
+    if sched is None:
+        headline, details = schedule_error
+        return kept_form.refuse(url_for(".alert", **query), [headline, *details])
     confirmed = request.form.get("confirmed") == "1"
     try:
         if not confirmed:  # nothing goes out without the confirmation step
             raising.preview_alert(rt, bulletin_id, stations=stations)
-            query = {"bulletin_id": bulletin_id}
-            query |= {"all": "1"} if stations is None else {"stations": stations}
             return redirect(url_for(".confirm_alert", **query), 303)
         raised = raising.raise_alert(rt, bulletin_id, stations=stations, by=g.user.username)
     except Refused as refused:
+        # Back to the choice, as it was made (the query), with the reason at the top
+        # and at the choice at fault.
         message = refusals.text(refused, rt.settings.zone)
-        return _alert_page(status=refusals.status(refused), errors=(message, []))
+        place = "stations" if refused.field == "stations" else "bulletin_id"
+        return kept_form.refuse(
+            url_for(".alert", **query), message, field=place, anchor=f"chon-{place}"
+        )
     alert = raised.alert
     where = alerts_page.where_label(alert, sched.names)
     report = alerts_page.placement_report(raised, today=now().date())
@@ -130,10 +146,11 @@ def raise_alert():
 @bp.get("/alert/<int:alert_id>/withdraw")
 @requires("alert.withdraw")
 def withdraw_alert_page(alert_id: int):
-    return _withdraw_page(alert_id)
+    kept = kept_form.take()
+    return _withdraw_page(alert_id, error=kept.first("reason"), reason=kept.form.get("reason", ""))
 
 
-def _withdraw_page(alert_id: int, *, status: int = 200, error: str = ""):
+def _withdraw_page(alert_id: int, *, error: str = "", reason: str = ""):
     """The confirmation step of a withdrawal: which alert, why, and what it changes."""
     rt = runtime()
     found = alerts.alert_by_id(rt.engine, alert_id)
@@ -145,9 +162,9 @@ def _withdraw_page(alert_id: int, *, status: int = 200, error: str = ""):
         alert=found,
         where=alerts_page.where_label(found, sched.names if sched else {}),
         error=error,
-        reason=request.form.get("reason", ""),
+        reason=reason,
         zone=rt.settings.zone,
-    ), status
+    )
 
 
 @bp.post("/alert/<int:alert_id>/withdraw")
@@ -163,7 +180,13 @@ def withdraw_alert(alert_id: int):
         if refused.code == "alert-unknown":
             page = render_template("error.html", status=404, message=message)
             abort(make_response(page, 404))
-        return _withdraw_page(alert_id, status=refusals.status(refused), error=message)
+        return kept_form.refuse(
+            url_for(".withdraw_alert_page", alert_id=alert_id),
+            message,
+            field="reason",
+            form={"reason": request.form.get("reason", "")},
+            anchor="alert-withdraw",
+        )
     title = done.alert.title or done.alert.bulletin_id
     flash(
         f"Đã thu hồi thông báo khẩn cấp #{alert_id} “{title}”: các đài không phát thông báo "

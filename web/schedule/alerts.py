@@ -3,7 +3,8 @@ getting an alert on air.
 
 An operator's banner says when *their* commune airs the alert (its item in the stored
 plan, or the slot it will take once that day is planned), never when the order was
-given: an operator reads the time as "listen then".
+given: an operator reads the time as "listen then". Staff and leadership likewise read
+when it airs: at once at the producing station, then in the communes' next slots.
 
 The producing station's playout daemon airs an alert by itself; communes air what their
 playlists say, so a new alert is put first in each commune's next slot
@@ -12,6 +13,7 @@ playlists say, so a new alert is put first in each commune's next slot
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
@@ -28,7 +30,7 @@ from web.schedule import text
 class BannerAlert:
     id: int
     title: str
-    when: str  # the sentence after the title: when it airs (operator) or was ordered (staff)
+    when: str  # the sentence after the title: when it airs (at the operator's station, or all)
     where: str  # for staff: which stations; empty for an operator
 
 
@@ -51,10 +53,7 @@ def banner_alerts(
         ]
     names = _station_names(rt)
     return [
-        BannerAlert(
-            a.id, a.title, f"lệnh phát lúc {_when(a.raised_at, now, zone)}", where_label(a, names)
-        )
-        for a in raised
+        BannerAlert(a.id, a.title, _network_when(rt, a, now), where_label(a, names)) for a in raised
     ]
 
 
@@ -89,6 +88,37 @@ def _operator_when(
     if slot is None:
         return "chưa có buổi phát nào trong 24 giờ tới"
     return f"phát lúc {_when(slot.start, now, zone)} (khi lập kế hoạch ngày đó)"
+
+
+def _network_when(rt: Runtime, alert: Alert, now: dt.datetime) -> str:
+    """When ``alert`` airs, for those who watch every station: the producer at once, the
+    communes in their next slot (the earliest of them, when the alert names them)."""
+    zone = rt.settings.zone
+    try:
+        sched = rt.schedule()
+    except BroadcasterError:
+        return "giờ phát chưa xác định"
+    network = sched.network
+    chosen = dataclasses.replace(
+        network, communes=tuple(c for c in network.communes if alert.concerns(c.id))
+    )
+    if alert.concerns(network.producer.id):
+        at_once = f"phát ngay tại đài nguồn lúc {_when(alert.raised_at, now, zone)}"
+        return f"{at_once}; các xã phát trong buổi phát kế tiếp" if chosen.communes else at_once
+    raised = alert.raised_at.astimezone(zone).date()
+    days = [raised, raised + dt.timedelta(days=1)]
+    reach = alert.raised_at + alert_plan.ALERT_REACH
+    earliest = min(
+        (
+            s.start
+            for s in alert_plan.slot_times(chosen, sched.campaigns, days)
+            if s.station_id != network.producer.id and alert.raised_at < s.start <= reach
+        ),
+        default=None,
+    )
+    if earliest is None:
+        return "chưa có buổi phát nào trong 24 giờ tới"
+    return f"{'phát lúc' if len(chosen.communes) == 1 else 'phát từ'} {_when(earliest, now, zone)}"
 
 
 def _station_names(rt: Runtime) -> dict[str, str]:

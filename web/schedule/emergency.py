@@ -20,7 +20,7 @@ from broadcaster.alerts import emergency
 from broadcaster.approval.review import is_current, last_author
 from broadcaster.errors import BroadcasterError, Refused
 from broadcaster.normalize import normalize
-from web import refusals
+from web import kept_form, refusals
 from web.content import jobs as content_jobs
 from web.content.text import fmt_seconds, voice_label
 from web.context import now, runtime
@@ -33,21 +33,19 @@ RECENT = dt.timedelta(days=1)
 @bp.get("/emergency")
 @requires("alert.emergency")
 def emergency_page():
-    return _new_page()
-
-
-def _new_page(*, status: int = 200, error: str = "", field: str | None = None):
     """The typing form (for staff) and today's warnings, for everyone who may act on one."""
+    kept = kept_form.take()
+    field = next(iter(kept.field_errors), None)
     return render_template(
         "schedule/emergency.html",
-        error=error,
+        error=" ".join(kept.errors),
         field=field,
-        title=request.form.get("title", ""),
-        body=request.form.get("body", ""),
+        title=kept.form.get("title", ""),
+        body=kept.form.get("body", ""),
         max_title=emergency.MAX_TITLE,
         max_text=emergency.MAX_TEXT,
         drafts=emergency.recent(runtime(), since=now() - RECENT),
-    ), status
+    )
 
 
 @bp.post("/emergency")
@@ -60,7 +58,11 @@ def create_emergency():
         )
     except Refused as refused:
         message = refusals.text(refused, rt.settings.zone)
-        return _new_page(status=refusals.status(refused), error=message, field=refused.field)
+        field = refused.field if refused.field in ("title", "body") else None
+        typed = {key: request.form.get(key, "") for key in ("title", "body")}
+        return kept_form.refuse(
+            url_for(".emergency_page"), message, field=field, form=typed, anchor="soan"
+        )
     job = content_jobs.board().render(rt, bulletin.id, by=g.user.username)
     flash(f"Đã ghi cảnh báo “{bulletin.title}” vào thư viện; đang dựng âm thanh.", "ok")
     return redirect(url_for(".emergency_draft", bulletin_id=bulletin.id, job=job.id))

@@ -28,19 +28,26 @@ from flask import (
 from broadcaster.accounts import Role
 from broadcaster.airplan import service as airplan
 from broadcaster.airplan.store import is_planned
-from broadcaster.errors import BroadcasterError, InvalidInput, Refused
+from broadcaster.errors import BroadcasterError, Refused
 from broadcaster.library.bulletins import Kind
 from broadcaster.planning.campaigns import active_campaign, slots_on
-from web import refusals
+from web import kept_form, refusals
 from web.context import now, runtime
+from web.fields import parse_date
 from web.permissions import allowed, requires
 from web.schedule import alerts as alerts_page
-from web.schedule import data, text
+from web.schedule import data, planning, text
 from web.schedule import forecast as schedule_forecast
 
 bp = Blueprint("schedule", __name__, url_prefix="/schedule")
 
-MAX_PLAN_DAYS = 14  # publishing takes about a second a day: the request must stay short
+
+@bp.record_once
+def _setup(state) -> None:
+    state.app.extensions[planning.EXTENSION] = planning.Planner()
+
+
+MAX_PLAN_DAYS = 14
 PLAN_DAY_CHOICES = (1, 7, 14)
 VIEWS = ("day", "week")
 
@@ -98,8 +105,6 @@ def _day_arg(value: str | None, default: dt.date) -> dt.date:
     value = (value or "").strip()
     if not value:
         return default
-    from web.fields import parse_date
-
     day = parse_date(value)
     if day is not None:
         return day
@@ -155,6 +160,10 @@ def plan():
 def _plan_page(*, status: int = 200, errors: tuple[str, list[str]] | None = None):
     rt = runtime()
     today = now().date()
+    kept = kept_form.take()
+    if kept and errors is None:
+        errors = (kept.errors[0], kept.errors[1:]) if kept.errors else None
+    board = planning.planner()
     day = _day_arg(request.values.get("date"), today)
     view = request.args.get("view", "day")
     view = view if view in VIEWS else "day"
@@ -170,6 +179,10 @@ def _plan_page(*, status: int = 200, errors: tuple[str, list[str]] | None = None
         "plan_days": PLAN_DAY_CHOICES,
         "day_view": None,
         "week": None,
+        "kept": kept,
+        "field_errors": kept.field_errors,
+        "plan_job": board.shown(rt, request.args.get("job")),
+        "planning_now": board.running(rt) is not None,
     }
     if sched is None:
         return render_template("schedule/plan.html", **context), status
@@ -191,43 +204,59 @@ def _plan_page(*, status: int = 200, errors: tuple[str, list[str]] | None = None
 @bp.post("/plan")
 @requires("schedule.plan")
 def regenerate():
-    """Plan days again from a date (alerts included) and publish their playlists."""
+    """Plan days again from a date (alerts included) and publish their playlists: one day
+    at once, several in the background (:mod:`web.schedule.planning`)."""
     rt = runtime()
-    moment = now()
-    today = moment.date()
-    first = _day_arg(request.form.get("date"), today)
+    shown = {key: request.args[key] for key in ("station", "view") if request.args.get(key)}
+    page = url_for(".plan", **shown)
+    typed = {key: request.form.get(key, "") for key in ("date", "days")}
+
+    def refuse(errors: str | list[str], field: str | None = None):
+        return kept_form.refuse(page, errors, field=field, form=typed, anchor="lap-ke-hoach")
+
+    first = parse_date(typed["date"].strip()) if typed["date"].strip() else now().date()
+    if first is None:
+        return refuse(
+            f"Ngày “{typed['date'][:40]}” không hợp lệ: hãy nhập theo dạng 30/11/2026.", "date"
+        )
     try:
-        days = int(request.form.get("days", "1"))
+        days = int(typed["days"] or "1")
     except ValueError:
         days = 0
     if not 1 <= days <= MAX_PLAN_DAYS:
-        problem = f"Số ngày lập kế hoạch phải từ 1 đến {MAX_PLAN_DAYS}."
-        return _plan_page(status=422, errors=(problem, []))
+        return refuse(f"Số ngày lập kế hoạch phải từ 1 đến {MAX_PLAN_DAYS}.", "days")
+    board = planning.planner()
     try:
+        airplan.check_plannable(rt, first)
+        board.refuse_if_busy(rt)
+        if days > 1:
+            job = board.start(rt, first, days, by=g.user.username)
+            return redirect(url_for(".plan", date=first.isoformat(), job=job.id, **shown))
         plans = airplan.plan_range(rt, first, days, by=g.user.username)
+    except planning.Busy as busy:
+        return refuse(busy.message)
     except Refused as refused:
-        return _plan_page(status=422, errors=(refusals.text(refused, rt.settings.zone), []))
+        return refuse(refusals.text(refused, rt.settings.zone), refused.field or "date")
     except BroadcasterError as error:
-        status = 422 if isinstance(error, InvalidInput) else 409
-        return _plan_page(status=status, errors=text.error_text(error))
-    slots = [slot for p in plans for slot in p.slots]
-    items = sum(len(slot.items) for slot in slots)
-    under = sum(1 for slot in slots if slot.underfilled)
-    over = sum(1 for slot in slots if slot.overfilled)
-    last = first + dt.timedelta(days=days - 1)
-    span = text.fmt_date(first) if days == 1 else f"{text.fmt_date(first)} – {text.fmt_date(last)}"
-    flash(
-        f"Đã lập kế hoạch {days} ngày ({span}): {items} mục phát trong {len(slots)} buổi phát; "
-        f"{under} buổi phát dùng dưới một nửa thời lượng, {over} buổi phát không đủ chỗ cho "
-        "bản tin bắt buộc.",
-        "ok",
-    )
+        headline, details = text.error_text(error)
+        return refuse([headline, *details])
+    flash(planning.summary(first, days, plans), "ok")
     failed = _publish(p.day for p in plans)
     if failed:
         headline, details = text.error_text(failed)
         flash(f"Chưa xuất được danh sách phát: {headline} {' '.join(details)}", "error")
-    shown = {key: request.args[key] for key in ("station", "view") if request.args.get(key)}
     return redirect(url_for(".plan", date=first.isoformat(), **shown))
+
+
+@bp.get("/plan/jobs/<job_id>")
+@requires("schedule.view")
+def plan_job(job_id: str):
+    """A planning job's state for the plan page's poller (``static/schedule.js``)."""
+    job = planning.planner().get(runtime(), job_id)
+    if job is None:
+        message = "Không tìm thấy lần lập kế hoạch này (máy chủ có thể vừa khởi động lại)."
+        return {"error": message}, 404
+    return job.as_json()
 
 
 def _publish(days: Iterable[dt.date]) -> BroadcasterError | None:

@@ -22,7 +22,7 @@ from sqlalchemy import select
 
 from broadcaster.airlog.confirm import ItemLog, item_log, logged_for_item
 from broadcaster.airplan.service import playlists_dir
-from broadcaster.airplan.store import StoredItem, item_from_row, load_plan
+from broadcaster.airplan.store import StoredItem, item_from_row, load_plan, stored_plan
 from broadcaster.db import plan_items
 from broadcaster.planning.campaigns import active_campaign
 from broadcaster.planning.stations import Station
@@ -99,9 +99,9 @@ def planned_file(station_id: str, name: str) -> StoredItem | None:
     if not RENDER_FILE.match(name):
         return None
     query = (
-        select(plan_items)
-        .where(plan_items.c.station_id == station_id, plan_items.c.file == name)
-        .order_by(plan_items.c.day.desc())
+        select(stored := stored_plan())
+        .where(stored.c.station_id == station_id, stored.c.file == name)
+        .order_by(stored.c.day.desc())
         .limit(1)
     )
     with runtime().engine.connect() as connection:
