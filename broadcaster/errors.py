@@ -20,8 +20,10 @@ class Problem:
     source: str  # file path, or a label such as "BROADCASTER_DATA_DIR"
     line: int | None
     message: str
-    # names the rule broken, for a translation (the panel's schedule forms); not compared
+    # names the rule broken, for a translation (the panel's schedule forms, the leaflet),
+    # with what the translation may quote; neither is compared
     code: str = field(default="", compare=False)
+    params: dict = field(default_factory=dict, compare=False)
 
     def __str__(self) -> str:
         where = f"{self.source}:{self.line}" if self.line else self.source

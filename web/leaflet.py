@@ -23,7 +23,8 @@ from flask import (
     url_for,
 )
 
-from broadcaster.errors import LibraryError
+from broadcaster.errors import LibraryError, Problem, Refused
+from web import refusals
 from web.context import runtime
 from web.permissions import allowed, requires
 
@@ -78,6 +79,14 @@ def station_pdf(station_id: str):
     return _pdf(station_id)
 
 
+def _in_vietnamese(problem: Problem) -> str:
+    """The problem's sentence for staff, with the file it is in (the English is the CLI's)."""
+    if not problem.code:
+        return str(problem)
+    refused = Refused(problem.code, problem.message, **problem.params)
+    return f"{refusals.text(refused, runtime().settings.zone)} (tệp {problem.source})"
+
+
 def _pdf(station_id: str | None):
     # ReportLab loads on the first download, not into every panel process at start.
     from broadcaster.leaflet import default_name, make_leaflet
@@ -85,7 +94,8 @@ def _pdf(station_id: str | None):
     try:
         data = make_leaflet(runtime(), station_id)
     except LibraryError as error:
-        page = render_template("leaflet/not_ready.html", message=NOT_READY, error=error)
+        said = [_in_vietnamese(problem) for problem in error.problems]
+        page = render_template("leaflet/not_ready.html", message=NOT_READY, problems=said)
         abort(make_response(page, 422))
     return send_file(
         io.BytesIO(data),

@@ -234,6 +234,19 @@ _TEXTS: dict[str, Callable[[Params, dt.tzinfo], str]] = {
         f"Thông báo khẩn cấp số {p['alert_id']} đã được thu hồi lúc {_when(p['withdrawn_at'], z)}."
     ),
     "alert-withdraw-reason": lambda p, z: "Hãy ghi lý do thu hồi thông báo.",
+    "leaflet-no-bulletin": lambda p, z: (
+        f"Hình thức {p['form']} chưa có bản tin nào, nên chưa có nội dung tờ rơi."
+    ),
+    "leaflet-missing": lambda p, z: (
+        f"Hình thức {p['form']} chưa có nội dung tờ rơi: hãy thêm mục “leaflet:” vào bản tin."
+    ),
+    "leaflet-only-retired": lambda p, z: (
+        f"Hình thức {p['form']} chỉ có nội dung tờ rơi trong bản tin đã ngừng dùng: hãy thêm "
+        "mục “leaflet:” vào một bản tin đang dùng."
+    ),
+    "leaflet-too-long": lambda p, z: (
+        f"Nội dung tờ rơi của hình thức {p['form']} dài quá, không in vừa: hãy viết ngắn lại."
+    ),
     "alert-withdraw-reason-long": lambda p, z: (
         f"Lý do thu hồi dài quá {p['limit']} ký tự: hãy viết ngắn lại."
     ),

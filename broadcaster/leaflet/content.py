@@ -145,15 +145,24 @@ def _form(bulletin: Bulletin) -> Form:
 
 
 def _missing(number: int, candidates: list[Bulletin]) -> Problem:
+    said = {"form": number}
     if not candidates:
-        return Problem("leaflet", None, f"form {number} has no bulletin, so no leaflet text")
+        message = f"form {number} has no bulletin, so no leaflet text"
+        return Problem("leaflet", None, message, "leaflet-no-bulletin", said)
     where = candidates[0].source
     if all(b.retired for b in candidates if b.leaflet is not None) and any(
         b.leaflet is not None for b in candidates
     ):
         message = f"form {number} has leaflet text only in retired bulletins"
-        return Problem(where, None, f"{message}: give a bulletin in use a 'leaflet:' field")
-    return Problem(where, None, f"form {number} needs leaflet text: add a 'leaflet:' field")
+        return Problem(
+            where,
+            None,
+            f"{message}: give a bulletin in use a 'leaflet:' field",
+            "leaflet-only-retired",
+            said,
+        )
+    message = f"form {number} needs leaflet text: add a 'leaflet:' field"
+    return Problem(where, None, message, "leaflet-missing", said)
 
 
 def _station(network: Network, station_id: str | None) -> Station | None:

@@ -189,7 +189,13 @@ def _type_size(sides, width: float) -> float:
         if all(_fits(forms, grid, width, size) for forms, grid in sides):
             return size
     problems = [
-        Problem(f.source, None, f"form {f.number}: leaflet text too long to print; shorten it")
+        Problem(
+            f.source,
+            None,
+            f"form {f.number}: leaflet text too long to print; shorten it",
+            "leaflet-too-long",
+            {"form": f.number},
+        )
         for forms, grid in sides
         if not _fits(forms, grid, width, SIZES[-1])
         for f in forms

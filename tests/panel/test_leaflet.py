@@ -71,4 +71,6 @@ def test_a_form_without_leaflet_text_gets_a_page_that_says_which_file(as_role, l
     assert response.status_code == 422
     page = response.get_data(as_text=True)
     assert "Chưa tạo được tờ rơi" in page
-    assert "f07-gia-danh-cong-ty-tai-chinh-ngan-hang.yaml: form 7 needs leaflet text" in page
+    assert "Hình thức 7 chưa có nội dung tờ rơi: hãy thêm mục “leaflet:” vào bản tin." in page
+    assert "f07-gia-danh-cong-ty-tai-chinh-ngan-hang.yaml)" in page  # which file to fix
+    assert "needs leaflet text" not in page  # the English is the command line's
