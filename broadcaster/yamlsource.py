@@ -148,12 +148,16 @@ class _Excess(Exception):
 
 
 _scalar_loader = yaml.SafeLoader("")
+_STR_TAG = "tag:yaml.org,2002:str"
 
 
 def _scalar(node: yaml.Node) -> Any:
     """A scalar's value. The loader remembers every node it constructed (to share
     repeated objects within one document): forget this one, or every file ever read
-    would stay in memory, nodes and all (and one it failed on, in another list)."""
+    would stay in memory, nodes and all (and one it failed on, in another list).
+    Text, most of a schedule's scalars, is the node's value as the loader would give it."""
+    if node.tag == _STR_TAG:
+        return node.value
     try:
         return _scalar_loader.construct_object(node, deep=True)
     finally:

@@ -370,3 +370,58 @@ def test_a_render_replaced_while_the_day_is_written_is_caught(
         write(items)
     assert snapshot(day_dir) == before
     assert leftovers(day_dir) == []
+
+
+@pytest.mark.parametrize("many", [False, True], ids=["fsync-per-file", "syncfs"])
+def test_what_was_written_is_on_disk_before_the_swap_without_syncing_the_machine(
+    write, day_dir, monkeypatch, many
+):
+    """Before any folder is renamed into place, every new file and folder is fsynced
+    (a few stations) or their filesystem is flushed (many); never sync(2), which
+    waits for every filesystem's pending writes. The day is whole when the call
+    returns, with nothing temporary left."""
+    if many:
+        monkeypatch.setattr(writer, "SYNC_ALL_FROM", 1)
+    events: list[tuple[str, str]] = []
+    real_fsync, real_rename = os.fsync, os.rename
+    real_syncfs = getattr(writer, "_syncfs", lambda path: False)
+
+    def fsync(handle):
+        events.append(("fsync", os.readlink(f"/proc/self/fd/{handle}")))
+        real_fsync(handle)
+
+    def rename(source, target):
+        events.append(("rename", os.fspath(source)))
+        real_rename(source, target)
+
+    def syncfs(path):
+        done = real_syncfs(path)
+        events.append(("syncfs", str(path) if done else ""))
+        return done
+
+    def no_sync():
+        raise AssertionError("sync(2) waits on the whole machine")
+
+    monkeypatch.setattr(os, "fsync", fsync)
+    monkeypatch.setattr(os, "rename", rename)
+    monkeypatch.setattr(os, "sync", no_sync)
+    monkeypatch.setattr(writer, "_syncfs", syncfs, raising=False)
+    folders = write(zips=False)
+
+    first_swap = next(n for n, (kind, _) in enumerate(events) if kind == "rename")
+    before = events[:first_swap]
+    temps = [Path(path) for kind, path in events if kind == "rename" and ".tmp-" in path]
+    assert sorted(t.name.rsplit("-", 1)[0] for t in temps) == sorted(
+        f".tmp-{f.name}" for f in folders
+    )
+    if many:
+        ((kind, flushed),) = before
+        assert kind == "syncfs" and Path(flushed).parent == day_dir
+    else:
+        synced = {path for kind, path in before if kind == "fsync"}
+        for temp in temps:
+            assert str(temp) in synced  # its entries: the linked audio and the text files
+            assert {str(temp / name) for name in TEXT_FILES} <= synced
+    for folder in folders:
+        assert all((folder / name).stat().st_size > 0 for name in TEXT_FILES)
+    assert [p.name for p in day_dir.iterdir() if p.name.startswith((".tmp-", ".old-"))] == []
