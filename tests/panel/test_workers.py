@@ -90,14 +90,16 @@ def test_an_empty_key_file_left_by_a_crash_is_replaced(worker, rendered):
 
 def test_workers_starting_together_agree_on_one_key(tmp_path):
     """Eight processes make the key at the same instant on an empty data directory."""
-    start_at = time.time() + 1.5
+    # The machine's monotonic clock: one for every process, and never moved by the
+    # suite's shifted-clock runs (which move the parent's time.time, not the children's).
+    start_at = time.monotonic() + 1.5
     script = (
         "import sys, time\n"
         "from pathlib import Path\n"
         "from broadcaster.config import load_settings\n"
         "from web.secret import session_key\n"
         "panel = load_settings(environ={}).panel\n"
-        f"time.sleep(max(0, {start_at} - time.time()))\n"
+        f"time.sleep(max(0, {start_at} - time.monotonic()))\n"
         "print(session_key(panel, Path(sys.argv[1]) / 'secret_key'))\n"
     )
     env = {k: v for k, v in os.environ.items() if not k.startswith("BROADCASTER_")}
