@@ -30,8 +30,11 @@ from typing import NamedTuple
 from sqlalchemy import (
     Connection,
     Engine,
+    Integer,
     String,
+    all_,
     and_,
+    any_,
     bindparam,
     case,
     distinct,
@@ -42,6 +45,7 @@ from sqlalchemy import (
     text,
     type_coerce,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 
 from broadcaster.airlog import Outcome
@@ -191,11 +195,18 @@ def not_superseded(engine: Bind, superseded: Collection[int]) -> list[ColumnElem
 
 
 def id_in(engine: Bind, ids: Collection[int], *, negate: bool = False) -> ColumnElement:
+    """One parameter however many ids (thousands, corrected over a year): a list of
+    parameters costs each query its parsing and planning on PostgreSQL."""
     ordered = sorted(ids)
-    if engine.dialect.name == "sqlite":  # one parameter, however many ids
-        operator, name = ("NOT IN", "excluded_ids") if negate else ("IN", "included_ids")
+    name = "excluded_ids" if negate else "included_ids"
+    dialect = engine.dialect.name
+    if dialect == "sqlite":
+        operator = "NOT IN" if negate else "IN"
         clause = text(f"airings.id {operator} (SELECT value FROM json_each(:{name}))")
         return clause.bindparams(**{name: json.dumps(ordered)})
+    if dialect == "postgresql":
+        array = bindparam(name, ordered, type_=ARRAY(Integer))
+        return a.id != all_(array) if negate else a.id == any_(array)
     return a.id.not_in(ordered) if negate else a.id.in_(ordered)
 
 

@@ -8,7 +8,9 @@ log. These functions give the same answers from the running totals of
 :mod:`broadcaster.db.rollup`, reading the log only where the totals cannot tell:
 
 - the totals count superseded entries too; those (a few, copied beside the totals)
-  are taken out again, or the pairs (station, form) they touch are asked of the log;
+  are taken out again: a pair (station, form) they touch whose every airing is in
+  the window aired unless all of them are superseded; other such pairs are asked
+  of the log;
 - a pair whose first airing is before the window and whose last is after it may or
   may not have aired inside: one index probe into the log per such pair (a window
   that ends now has none);
@@ -36,7 +38,6 @@ from sqlalchemy import (
     exists,
     func,
     literal_column,
-    or_,
     select,
     text,
 )
@@ -68,33 +69,25 @@ def forms_aired(
         return log_queries.forms_aired(engine, since, until, superseded, station_ids)
     low, high = rollup.us(since), rollup.us(until)
     wanted = set(station_ids)
-    counted = select(
-        s.station_id,
-        func.count(case((_inside(low, high), 1))),
-        func.count(case((_around(low, high), 1))),
-    ).group_by(s.station_id)
     with connected(engine) as connection:
-        found: dict[str, int] = {}  # pairs surely aired, superseded airings aside
-        around: set[str] = set()  # stations with pairs the totals cannot tell about
-        for station_id, inside, arounds in connection.execute(counted).all():
-            if station_id in wanted:
-                found[station_id] = inside
-                if arounds:
-                    around.add(station_id)
-        recheck: set[Pair] = set()
-        if around:
-            query = select(s.station_id, s.form).where(_around(low, high))
-            recheck |= {(sid, form) for sid, form in connection.execute(query) if sid in around}
+        # pairs surely aired, superseded airings aside; the log is asked about the others
+        found, recheck = _inside_counts(connection, low, high, wanted)
         touched = {
             pair for pair in _touched(connection, superseded, since, until) if pair[0] in wanted
         }
-        # A touched pair has an airing in the window, so it was counted as inside
-        # unless it is around the window: only a station with such pairs must look.
-        unsure = {pair for pair in touched if pair[0] in around}
-        spans = _spans(connection, unsure, low, high)
-        for station_id, _form in (touched - unsure) | {pair for pair in unsure if spans[pair]}:
-            found[station_id] -= 1
-        recheck |= touched
+        spans = _span_rows(connection, touched)
+        gone = Counter(
+            (g.station_id, g.form) for g in _gone(connection, superseded) if g.form_aired
+        )
+        for pair in touched:  # counted as inside, or not, with their superseded airings
+            first, last, airings = spans[pair]
+            if low <= first and last < high:  # every airing of the pair is in the window:
+                if airings <= gone[pair]:  # it aired there unless all are superseded
+                    found[pair[0]] -= 1
+                continue
+            if _is_inside(first, last, low, high):
+                found[pair[0]] -= 1
+            recheck.add(pair)
         for station_id, _form in _aired_pairs(connection, recheck, since, until, superseded):
             found[station_id] += 1
     return {station_id: count for station_id, count in found.items() if count}
@@ -116,17 +109,13 @@ def aired_stations(
         return log_queries.aired_stations(engine, since, until, superseded, station_ids)
     low, high = rollup.us(since), rollup.us(until)
     wanted = set(station_ids)
-    near = and_(s.last_us >= low, s.first_us < high)  # inside the window, or around it
-    counted = select(
-        s.station_id, func.count(case((_inside(low, high), 1))), func.count(case((near, 1)))
-    ).group_by(s.station_id)
+    near = _near(low, high)
     with connected(engine) as connection:
         touched = Counter(sid for sid, _form in _touched(connection, superseded, since, until))
+        inside, _around_pairs = _inside_counts(connection, low, high, wanted)
         aired, doubtful = set(), set()
-        for station_id, inside, nearby in connection.execute(counted).all():
-            if station_id not in wanted or not nearby:
-                continue
-            (aired if inside > touched[station_id] else doubtful).add(station_id)
+        for station_id, count in inside.items():
+            (aired if count > touched[station_id] else doubtful).add(station_id)
         pairs = set()
         if doubtful:
             query = select(s.station_id, s.form).where(near, s.station_id.in_(sorted(doubtful)))
@@ -300,10 +289,30 @@ def _log_cells(
 # --- a pair's span against a window (microseconds) -------------------------------------------
 
 
-def _inside(low: int, high: int):
+def _inside_counts(
+    connection: Connection, low: int, high: int, wanted: Collection[str]
+) -> tuple[dict[str, int], set[Pair]]:
+    """Per station with a pair near the window, how many are inside it; and the pairs
+    around it. Inside is near and not around: two index ranges for a window that ends
+    now, and no test of each pair's span in the database."""
+    near = select(s.station_id, func.count()).where(_near(low, high)).group_by(s.station_id)
+    inside = {sid: count for sid, count in connection.execute(near) if sid in wanted}
+    query = select(s.station_id, s.form).where(_around(low, high))
+    around = {(sid, form) for sid, form in connection.execute(query) if sid in wanted}
+    for station_id, _form in around:
+        inside[station_id] -= 1
+    return inside, around
+
+
+def _is_inside(first: int, last: int, low: int, high: int) -> bool:
     """The pair's first or last airing started in the window: it surely aired there
-    (unless that airing is superseded)."""
-    return and_(s.last_us >= low, s.first_us < high, or_(s.first_us >= low, s.last_us < high))
+    (unless that airing is superseded). Near and not around."""
+    return last >= low and first < high and (first >= low or last < high)
+
+
+def _near(low: int, high: int):
+    """Inside the window, or around it: aired after it opened and before it closed."""
+    return and_(s.last_us >= low, s.first_us < high)
 
 
 def _around(low: int, high: int):
@@ -311,14 +320,15 @@ def _around(low: int, high: int):
     return and_(s.first_us < low, s.last_us >= high)
 
 
-def _spans(connection: Connection, pairs: Iterable[Pair], low: int, high: int) -> dict[Pair, bool]:
-    """These pairs, each with whether its span is inside the window."""
+def _span_rows(connection: Connection, pairs: Iterable[Pair]) -> dict[Pair, tuple[int, int, int]]:
+    """These pairs' first and last airing (microseconds) and how many, from the totals."""
     listed = _listed(connection, pairs)
     if listed is None:
         return {}
     same = and_(s.station_id == listed.c.station_id, s.form == listed.c.form)
-    query = select(s.station_id, s.form, _inside(low, high)).join_from(listed, form_spans, same)
-    return {(sid, form): bool(inside) for sid, form, inside in connection.execute(query)}
+    query = select(s.station_id, s.form, s.first_us, s.last_us, s.airings)
+    query = query.join_from(listed, form_spans, same)
+    return {(sid, form): rest for sid, form, *rest in connection.execute(query)}
 
 
 _JSON_ROWS = {  # a JSON array's elements as rows, in one parameter however many
