@@ -33,6 +33,7 @@ UNFINISHED = (QUEUED, RUNNING)
 HEARTBEAT_EVERY = dt.timedelta(seconds=15)
 KEEP = dt.timedelta(days=30)  # older jobs are forgotten: what they made is what lasts
 STALE_AFTER = dt.timedelta(seconds=90)  # several beats missed: the worker is gone
+SHOW_INTERRUPTED_FOR = dt.timedelta(days=1)  # on its page, unasked
 
 
 @dataclass(frozen=True)
@@ -156,6 +157,20 @@ def latest(engine: Engine, kind: str, subject: str, *, now: dt.datetime) -> Job 
     with engine.connect() as connection:
         row = connection.execute(query).mappings().first()
     return _job(row, now) if row else None
+
+
+def unfinished_or_lately_interrupted(
+    engine: Engine, kind: str, subject: str, *, now: dt.datetime
+) -> Job | None:
+    """The latest job about ``subject`` while it runs, or if it was interrupted within
+    :data:`SHOW_INTERRUPTED_FOR`: what a page shows unasked, so that staff learn that
+    their work was not all done."""
+    job = latest(engine, kind, subject, now=now)
+    if job is None or (job.finished and not job.interrupted):
+        return None
+    if job.interrupted and job.created_at < now - SHOW_INTERRUPTED_FOR:
+        return None
+    return job
 
 
 def prune(engine: Engine, *, now: dt.datetime, keep: dt.timedelta = KEEP) -> int:

@@ -63,3 +63,19 @@ def test_old_jobs_are_forgotten(engines):
     assert jobs.prune(one, now=NOW) == 1
     assert jobs.get(one, old.id, now=NOW) is None
     assert jobs.get(one, recent.id, now=NOW) is not None
+
+
+def test_a_page_shows_a_running_job_and_an_interrupted_one_for_a_day_but_not_a_done_one(engines):
+    one, two = engines
+    shown = jobs.unfinished_or_lately_interrupted
+    running = jobs.start(one, "plan", owner="a", now=NOW, subject="network")
+    assert shown(two, "plan", "network", now=NOW).id == running.id
+
+    stopped = NOW + jobs.STALE_AFTER + dt.timedelta(seconds=1)  # its worker died
+    assert shown(two, "plan", "network", now=stopped).state == "interrupted"
+    a_day_on = NOW + jobs.SHOW_INTERRUPTED_FOR + dt.timedelta(seconds=1)
+    assert shown(two, "plan", "network", now=a_day_on) is None
+
+    done = jobs.start(one, "plan", owner="a", now=a_day_on, subject="network")
+    jobs.finish(one, done.id, now=a_day_on, message="Xong")
+    assert shown(two, "plan", "network", now=a_day_on) is None

@@ -7,37 +7,23 @@ confirmations race for it from several processes.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import multiprocessing
 import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
+from airlog.test_confirm import EVENING_ITEM, SLOT, ZONE
 from sqlalchemy import func, select, text
 from sqlalchemy.exc import DBAPIError
 
 from broadcaster import airlog, audit, db
 from broadcaster.airlog import Airing, Outcome, Source
 from broadcaster.airlog import confirm as confirming
-from broadcaster.airplan.store import StoredItem
 from broadcaster.errors import Refused
 
-ZONE = dt.timezone(dt.timedelta(hours=7))
-SLOT = dt.datetime(2026, 11, 30, 17, 30, tzinfo=ZONE)
-ITEM = StoredItem(
-    day=SLOT.date(),
-    station_id="co-am",
-    slot_start=SLOT,
-    position=6,
-    starts_at=SLOT + dt.timedelta(seconds=40),
-    bulletin_id="f07",
-    render_sha256="7" * 64,
-    file="f07.mp3",
-    duration_s=90.0,
-    priority="thuong",
-    reason="rotation",
-    form=7,
-)
+ITEM = dataclasses.replace(EVENING_ITEM, form=7)  # the same evening item, of form 7
 NOW = SLOT + dt.timedelta(hours=1)
 
 CHANGES = {

@@ -9,7 +9,6 @@ workers may overlap, which the manifest's lock allows (it merges under a file lo
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import threading
 from concurrent.futures import ThreadPoolExecutor
@@ -29,7 +28,6 @@ EXTENSION = "content.jobs"  # where create_app keeps this app's board
 KIND = "render"
 QUEUED, RUNNING, DONE, FAILED = jobs.QUEUED, jobs.RUNNING, jobs.DONE, jobs.FAILED
 INTERRUPTED = jobs.INTERRUPTED
-SHOW_INTERRUPTED_FOR = dt.timedelta(days=1)  # on the bulletin's page, unasked
 WAITING = "Đang chờ đến lượt dựng…"
 INTERRUPTED_TEXT = (
     "Việc dựng âm thanh bị gián đoạn: tiến trình máy chủ đang chạy nó đã dừng (khởi động lại "
@@ -81,13 +79,10 @@ class JobBoard:
     def active_for(self, bulletin_id: str) -> Job | None:
         """The bulletin's render in progress, or its last one if that was interrupted lately."""
         rt = runtime()
-        now = rt.clock.now()
-        job = jobs.latest(rt.engine, KIND, bulletin_id, now=now)
-        if job is None or (job.finished and not job.interrupted):
-            return None
-        if job.interrupted and job.created_at < now - SHOW_INTERRUPTED_FOR:
-            return None
-        return _shown(job)
+        job = jobs.unfinished_or_lately_interrupted(
+            rt.engine, KIND, bulletin_id, now=rt.clock.now()
+        )
+        return _shown(job) if job else None
 
     def render(self, runtime: Runtime, bulletin_id: str, *, by: str) -> Job:
         """Queue a render of one bulletin; a request for one already queued joins that job."""

@@ -38,7 +38,6 @@ log = logging.getLogger(__name__)
 EXTENSION = "schedule.planning"  # where create_app keeps this app's planner
 KIND = "plan"
 SUBJECT = "network"  # one planning at a time, whatever the days
-SHOW_INTERRUPTED_FOR = dt.timedelta(days=1)  # on the plan page, unasked
 INTERRUPTED_TEXT = (
     "Lần lập kế hoạch trước bị gián đoạn: tiến trình máy chủ chạy nó đã dừng (khởi động lại "
     "hoặc gặp sự cố) trước khi xong. Các ngày đã lập xong vẫn được lưu; hãy bấm “Lập kế "
@@ -137,13 +136,10 @@ class Planner:
         asked = self.get(runtime, job_id) if job_id else None
         if asked is not None:
             return asked
-        now = runtime.clock.now()
-        job = jobs.latest(runtime.engine, KIND, SUBJECT, now=now)
-        if job is None or (job.finished and not job.interrupted):
-            return None
-        if job.interrupted and job.created_at < now - SHOW_INTERRUPTED_FOR:
-            return None
-        return _shown(job)
+        job = jobs.unfinished_or_lately_interrupted(
+            runtime.engine, KIND, SUBJECT, now=runtime.clock.now()
+        )
+        return _shown(job) if job else None
 
     def refuse_if_busy(self, runtime: Runtime) -> None:
         running = self.running(runtime)
