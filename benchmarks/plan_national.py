@@ -8,15 +8,19 @@ library rendered with the offline voice and approved (the CLI, once); then
 ``broadcaster plan`` and ``broadcaster playlists --no-zips`` for one day, each a
 separate process as a user runs them, timed with their peak memory:
 
-1. the baseline: day 1, nothing stored;
-2. day N: the same day, not yet planned, today planned, after N days of stored
-   plans and airing entries (built directly in the database from the baseline's plan, shifted back
-   day by day: one ``aired`` entry per planned item), with a week-old day's
-   folders for ``playlists`` to prune, as every daily run does.
+1. day 1: a fresh database, nothing stored, no folders;
+2. day 2, the baseline of every later day: the same day, not yet planned, today
+   planned, one day of stored plans and airing entries (the first day's plan
+   shifted back, one ``aired`` entry per item, built directly in the database),
+   and an expired day's folders for ``playlists`` to prune, as every daily run does;
+3. day N: the same, after N - 1 days of stored plans and entries.
 
 Goals (issue "A national day in seconds"): both commands together under 10 s and
-500 MB, and day N within 20 % of day 1 with flat memory. ``--dir`` keeps the
-data directory (and reuses its renders on the next run).
+500 MB on every day, and day N within 20 % of day 2 with flat memory: the cost
+does not grow with history. ``--dir`` keeps the data directory (and reuses its
+renders on the next run). Creating thousands of folders costs what the filesystem
+makes it cost: on ext4 without a journal each new inode is checked against recent
+deletions, several times slower than with one.
 """
 
 from __future__ import annotations
@@ -90,8 +94,8 @@ def measure(env: dict[str, str], day: dt.date, label: str) -> tuple[float, float
     return total, peak
 
 
-def build_history(database: Path, day: dt.date, days: int) -> int:
-    """``days`` days before ``day``: its plan shifted back, and an aired entry per item.
+def build_history(database: Path, day: dt.date, backs: range) -> int:
+    """The days ``backs`` days before ``day``: its plan shifted back, and an aired entry per item.
 
     The items keep naming the day's segments and reasons (``plan_segments``,
     ``plan_reasons``), as a schedule that airs the same library every day does."""
@@ -106,7 +110,7 @@ def build_history(database: Path, day: dt.date, days: int) -> int:
     segments = {id_: rest for id_, *rest in connection.execute(query)}
     index = {name: i for i, name in enumerate(columns)}
     made = 0
-    for back in range(1, days + 1):
+    for back in backs:
         with connection:  # a day at a time: the WAL is checkpointed as it goes
             shift = dt.timedelta(days=back)
             plans, entries = [], []
@@ -177,6 +181,7 @@ def main() -> None:
     database = data / "broadcaster.db"
     for stale in (database, data / "broadcaster.db-wal", data / "broadcaster.db-shm"):
         stale.unlink(missing_ok=True)
+    shutil.rmtree(data / "playlists", ignore_errors=True)  # day 1 has no folders yet
     day = dt.datetime.now(ZONE).date() + dt.timedelta(days=1)
     print(f"{options.communes} communes, {day}, data in {root}", flush=True)
 
@@ -185,36 +190,44 @@ def main() -> None:
     run(env, "approve", "--all", "--by", "bench")
     print(f"rendered and approved the library in {time.perf_counter() - started:.0f} s")
 
-    first_s, first_mb = measure(env, day, "day 1 (baseline)")
+    first_s, first_mb = measure(env, day, "day 1 (fresh database)")
+    base_s, base_mb = later_day(env, data, day, range(1, 2), options.history_days)
+    last = options.history_days + 1
+    later_s, later_mb = later_day(env, data, day, range(2, last), options.history_days)
+    print(f"database {database.stat().st_size / 2**20:.0f} MB; plans "
+          f"{plan_bytes(database) / 2**20 / last:.1f} MB a day")  # fmt: skip
+    print(f"time on day {last} / day 2:   {later_s / base_s:.2f} (goal <= 1.20)")
+    print(f"memory on day {last} / day 2: {later_mb / base_mb:.2f} (flat)")
+    print(f"time on day {last} / day 1:   {later_s / first_s:.2f} (a fresh database)")
+    print(f"against the 10 s goal: {max(first_s, base_s, later_s) / 10:.2f}; "
+          f"against 500 MB: {max(first_mb, base_mb, later_mb) / 500:.2f}")  # fmt: skip
+
+
+def later_day(
+    env: dict[str, str], data: Path, day: dt.date, backs: range, expired: int
+) -> tuple[float, float]:
+    """``day`` measured again after storing the days ``backs`` days before it."""
+    database = data / "broadcaster.db"
     started = time.perf_counter()
     # In a process of its own: a child forked from a large parent reports the parent's
     # peak memory as its own (Linux keeps it across exec), so this one stays small.
     spawn = multiprocessing.get_context("spawn")
     with concurrent.futures.ProcessPoolExecutor(1, mp_context=spawn) as builder:
-        made = builder.submit(build_history, database, day, options.history_days).result()
-    size_mb = database.stat().st_size / 2**20
-    print(
-        f"built {options.history_days} days of history ({made:,} airings, database "
-        f"{size_mb:.0f} MB, {plan_bytes(database) / 2**20 / (options.history_days + 1):.1f} MB "
-        f"of plan a day) in {time.perf_counter() - started:.0f} s",
-        flush=True,
-    )
+        made = builder.submit(build_history, database, day, backs).result()
+    print(f"stored {len(backs)} more day(s) of history ({made:,} airings) "
+          f"in {time.perf_counter() - started:.0f} s", flush=True)  # fmt: skip
     # As on any later day: today is planned (which folded the closed days, one a day
-    # in real life), the day is not, and last week's folders are there for
+    # in real life), the day is not, and an expired day's folders are there for
     # `playlists` to prune (one day's, as each daily run removes one).
     run(env, "plan", "--date", (day - dt.timedelta(days=1)).isoformat(), "--by", "bench")
     playlists = data / "playlists"
-    stale = playlists / (day - dt.timedelta(days=options.history_days)).isoformat()
+    stale = playlists / (day - dt.timedelta(days=expired)).isoformat()
+    shutil.rmtree(stale, ignore_errors=True)  # left by an earlier run with the same --dir
     subprocess.run(["cp", "-al", str(playlists / day.isoformat()), str(stale)], check=True)
     shutil.rmtree(playlists / day.isoformat())
     with sqlite3.connect(database) as connection:
         connection.execute("DELETE FROM plan_items WHERE day = ?", (day.isoformat(),))
-    later_s, later_mb = measure(env, day, f"day {options.history_days + 1}")
-
-    late = f"day {options.history_days + 1}"
-    print(f"time on {late} / day 1:   {later_s / first_s:.2f} (goal <= 1.20)")
-    print(f"memory on {late} / day 1: {later_mb / first_mb:.2f} (flat)")
-    print(f"against the 10 s goal: {later_s / 10:.2f}; against 500 MB: {later_mb / 500:.2f}")
+    return measure(env, day, f"day {backs.stop}")
 
 
 if __name__ == "__main__":
