@@ -196,6 +196,9 @@ class Deck:
             self._engine, cue, started_at=started, recorded_by=self._recorded_by, fence=self._fence
         )
         process = failure = None
+        # From before the spawn: a thread set aside by a busy machine after it must not
+        # read as a player that ended early (a false "failed" in the evidence).
+        began = time.monotonic()
         with self._cond:
             preempted = self._interrupt is not None
             if not preempted:
@@ -214,7 +217,6 @@ class Deck:
             state.clear(self._engine, marker)
             return
         try:
-            began = time.monotonic()
             status, overran = self._watch(process, cue.duration_s + self._margin_s)
             played_s = time.monotonic() - began
             ended = self._clock()
