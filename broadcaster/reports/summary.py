@@ -25,34 +25,24 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 import itertools
-import json
 from collections import Counter
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Collection, Sequence
 
 from sqlalchemy import (
-    Connection,
-    Integer,
-    String,
-    and_,
-    case,
-    exists,
     func,
-    literal_column,
     select,
-    text,
 )
 
 from broadcaster.airlog import Outcome
-from broadcaster.db import airing_quarters, airings, corrected_entries, form_spans, rollup
+from broadcaster.db import airing_quarters, form_spans, rollup
+from broadcaster.reports import pairs
 from broadcaster.reports import queries as log_queries
 from broadcaster.reports.coverage import Bucket, Cell, Period, bucket_bounds, count_into
-from broadcaster.reports.queries import Bind, Gone, Superseded, connected
+from broadcaster.reports.queries import Bind, connected
 
 s = form_spans.c  # only airings of the forms: no test of the form needed
 q = airing_quarters.c
-c = corrected_entries.c
-a = airings.c
-Pair = tuple[str, int]  # (station id, form)
+Pair = pairs.Pair
 
 
 def forms_aired(
@@ -71,13 +61,15 @@ def forms_aired(
     wanted = set(station_ids)
     with connected(engine) as connection:
         # pairs surely aired, superseded airings aside; the log is asked about the others
-        found, recheck = _inside_counts(connection, low, high, wanted)
+        found, recheck = pairs.inside_counts(connection, low, high, wanted)
         touched = {
-            pair for pair in _touched(connection, superseded, since, until) if pair[0] in wanted
+            pair
+            for pair in pairs.touched(connection, superseded, since, until)
+            if pair[0] in wanted
         }
-        spans = _span_rows(connection, touched)
+        spans = pairs.span_rows(connection, touched)
         gone = Counter(
-            (g.station_id, g.form) for g in _gone(connection, superseded) if g.form_aired
+            (g.station_id, g.form) for g in pairs.gone(connection, superseded) if g.form_aired
         )
         for pair in touched:  # counted as inside, or not, with their superseded airings
             first, last, airings = spans[pair]
@@ -85,10 +77,10 @@ def forms_aired(
                 if airings <= gone[pair]:  # it aired there unless all are superseded
                     found[pair[0]] -= 1
                 continue
-            if _is_inside(first, last, low, high):
+            if pairs.is_inside(first, last, low, high):
                 found[pair[0]] -= 1
             recheck.add(pair)
-        for station_id, _form in _aired_pairs(connection, recheck, since, until, superseded):
+        for station_id, _form in pairs.aired_pairs(connection, recheck, since, until, superseded):
             found[station_id] += 1
     return {station_id: count for station_id, count in found.items() if count}
 
@@ -109,18 +101,18 @@ def aired_stations(
         return log_queries.aired_stations(engine, since, until, superseded, station_ids)
     low, high = rollup.us(since), rollup.us(until)
     wanted = set(station_ids)
-    near = _near(low, high)
+    near = pairs.near_window(low, high)
     with connected(engine) as connection:
-        touched = Counter(sid for sid, _form in _touched(connection, superseded, since, until))
-        inside, _around_pairs = _inside_counts(connection, low, high, wanted)
+        touched = Counter(sid for sid, _form in pairs.touched(connection, superseded, since, until))
+        inside, _around_pairs = pairs.inside_counts(connection, low, high, wanted)
         aired, doubtful = set(), set()
         for station_id, count in inside.items():
             (aired if count > touched[station_id] else doubtful).add(station_id)
-        pairs = set()
+        nearby = set()
         if doubtful:
             query = select(s.station_id, s.form).where(near, s.station_id.in_(sorted(doubtful)))
-            pairs = set(map(tuple, connection.execute(query)))
-        found = _aired_pairs(connection, pairs, since, until, superseded)
+            nearby = set(map(tuple, connection.execute(query)))
+        found = pairs.aired_pairs(connection, nearby, since, until, superseded)
     return aired | {station_id for station_id, _form in found}
 
 
@@ -144,7 +136,7 @@ def last_aired(
     with connected(engine) as connection:
         last = dict(connection.execute(query).all())
         gone_last: dict[str, dt.datetime] = {}
-        for gone in _gone(connection, superseded):
+        for gone in pairs.gone(connection, superseded):
             if gone.form_aired:
                 gone_last[gone.station_id] = max(
                     gone.started_at, gone_last.get(gone.station_id, gone.started_at)
@@ -182,7 +174,7 @@ def aired_per_bucket(
     with connected(engine) as connection:
         for quarter, entries in connection.execute(query).all():
             totals[bisect.bisect_right(starts, quarter) - 1] += entries
-        gone = [g.started_at for g in _gone(connection, superseded) if g.form_aired]
+        gone = [g.started_at for g in pairs.gone(connection, superseded) if g.form_aired]
     counted = [Bucket(bar.first, bar.last, total) for bar, total in zip(bars, totals, strict=True)]
     return count_into(counted, gone, zone, sign=-1)
 
@@ -207,7 +199,7 @@ def outcome_counts(
     with connected(engine) as connection:
         for outcome, entries in connection.execute(query).all():
             found[Outcome(outcome)] += entries
-        for gone in _gone(connection, superseded):
+        for gone in pairs.gone(connection, superseded):
             if gone.outcome in found and gone.at in period:
                 found[gone.outcome] -= 1
     return found
@@ -232,7 +224,7 @@ def cells(
     )
     found: dict[Pair, Cell] = {}
     with connected(engine) as connection:
-        touched = _touched(connection, superseded, None, rollup.from_us(high))
+        touched = pairs.touched(connection, superseded, None, rollup.from_us(high))
         unsure: set[Pair] = set()
         for station_id, form, first, last, count in connection.execute(query):
             if first >= low and last < high and (station_id, form) not in touched:
@@ -240,190 +232,9 @@ def cells(
             elif last >= low and first < high:
                 unsure.add((station_id, form))
         if len(unsure) > len(found):  # a short window: most pairs cross its bounds
-            found.update(log_queries.cells(connection, period, superseded, _stations(unsure)))
+            found.update(
+                log_queries.cells(connection, period, superseded, pairs.stations_of(unsure))
+            )
         else:
-            found.update(_log_cells(connection, unsure, period, superseded))
+            found.update(pairs.log_cells(connection, unsure, period, superseded))
     return found
-
-
-def _stations(pairs: Iterable[Pair]) -> set[str]:
-    return {station_id for station_id, _form in pairs}
-
-
-def _log_cells(
-    connection: Connection, pairs: Collection[Pair], period: Period, superseded: Collection[int]
-) -> dict[Pair, Cell]:
-    """The cells of these pairs, read from the log: a range of the (station_id, form, ...)
-    index each, in one query."""
-    listed = _listed(connection, pairs)
-    if listed is None:
-        return {}
-    aired = a.outcome == Outcome.AIRED.value
-    query = (
-        select(
-            listed.c.station_id,
-            listed.c.form,
-            func.count(case((aired, 1))),
-            log_queries.raw_text(func.min(case((aired, a.started_at)))),
-            log_queries.raw_text(func.max(case((aired, a.started_at)))),
-        )
-        .join_from(
-            listed, airings, and_(a.station_id == listed.c.station_id, a.form == listed.c.form)
-        )
-        .where(
-            aired,  # so that each pair is one range of the (station_id, form, outcome, ...) index
-            a.started_at >= period.since,
-            a.started_at < period.until,
-            *log_queries.not_superseded(connection, superseded),
-        )
-        .group_by(listed.c.station_id, listed.c.form)
-    )
-    utc = log_queries.utc
-    return {
-        (station_id, form): Cell(count, utc(first), utc(last))
-        for station_id, form, count, first, last in connection.execute(query)
-        if count
-    }
-
-
-# --- a pair's span against a window (microseconds) -------------------------------------------
-
-
-def _inside_counts(
-    connection: Connection, low: int, high: int, wanted: Collection[str]
-) -> tuple[dict[str, int], set[Pair]]:
-    """Per station with a pair near the window, how many are inside it; and the pairs
-    around it. Inside is near and not around: two index ranges for a window that ends
-    now, and no test of each pair's span in the database."""
-    near = select(s.station_id, func.count()).where(_near(low, high)).group_by(s.station_id)
-    inside = {sid: count for sid, count in connection.execute(near) if sid in wanted}
-    query = select(s.station_id, s.form).where(_around(low, high))
-    around = {(sid, form) for sid, form in connection.execute(query) if sid in wanted}
-    for station_id, _form in around:
-        inside[station_id] -= 1
-    return inside, around
-
-
-def _is_inside(first: int, last: int, low: int, high: int) -> bool:
-    """The pair's first or last airing started in the window: it surely aired there
-    (unless that airing is superseded). Near and not around."""
-    return last >= low and first < high and (first >= low or last < high)
-
-
-def _near(low: int, high: int):
-    """Inside the window, or around it: aired after it opened and before it closed."""
-    return and_(s.last_us >= low, s.first_us < high)
-
-
-def _around(low: int, high: int):
-    """Aired before the window and after it: the totals cannot tell about inside."""
-    return and_(s.first_us < low, s.last_us >= high)
-
-
-def _span_rows(connection: Connection, pairs: Iterable[Pair]) -> dict[Pair, tuple[int, int, int]]:
-    """These pairs' first and last airing (microseconds) and how many, from the totals."""
-    listed = _listed(connection, pairs)
-    if listed is None:
-        return {}
-    same = and_(s.station_id == listed.c.station_id, s.form == listed.c.form)
-    query = select(s.station_id, s.form, s.first_us, s.last_us, s.airings)
-    query = query.join_from(listed, form_spans, same)
-    return {(sid, form): rest for sid, form, *rest in connection.execute(query)}
-
-
-_JSON_ROWS = {  # a JSON array's elements as rows, in one parameter however many
-    "sqlite": {
-        "pairs": "SELECT json_extract(value, '$[0]') AS station_id, "
-        "json_extract(value, '$[1]') AS form FROM json_each(:pairs)",
-        "ids": "SELECT value FROM json_each(:ids)",
-    },
-    "postgresql": {
-        "pairs": "SELECT value->>0 AS station_id, CAST(value->>1 AS integer) AS form "
-        "FROM json_array_elements(CAST(:pairs AS json))",
-        "ids": "SELECT CAST(value AS integer) AS value "
-        "FROM json_array_elements_text(CAST(:ids AS json))",
-    },
-}
-
-
-def _listed(connection: Connection, pairs: Iterable[Pair]):
-    """Pairs as a table of (station_id, form) in one parameter, however many."""
-    pairs = sorted(pairs)
-    if not pairs:
-        return None
-    return (
-        text(_JSON_ROWS[connection.dialect.name]["pairs"])
-        .bindparams(pairs=json.dumps(pairs))
-        .columns(station_id=String, form=Integer)
-        .subquery("listed")
-    )
-
-
-# --- corrections ----------------------------------------------------------------------------
-
-
-def _gone(connection: Connection, superseded: Collection[int]) -> list[Gone]:
-    """The superseded entries, from the copies beside the totals (a page reads them once)."""
-    known = getattr(superseded, "entries", None)
-    if known is not None:
-        return known
-    if not superseded:
-        return []
-    ids = text(_JSON_ROWS[connection.dialect.name]["ids"])
-    ids = ids.bindparams(ids=json.dumps(sorted(superseded)))
-    query = select(c.station_id, c.form, c.outcome, c.started_us, c.at_us).where(
-        c.id.in_(ids.columns(value=Integer))
-    )
-    found = [
-        Gone.of(
-            station_id,
-            form,
-            outcome,
-            None if started is None else rollup.from_us(started),
-            rollup.from_us(at),
-        )
-        for station_id, form, outcome, started, at in connection.execute(query).all()
-    ]
-    if isinstance(superseded, Superseded):
-        superseded.entries = found
-    return found
-
-
-def _touched(
-    connection: Connection,
-    superseded: Collection[int],
-    since: dt.datetime | None,
-    until: dt.datetime,
-) -> set[Pair]:
-    """Pairs with a superseded airing of a form started in [since, until)."""
-    return {
-        (gone.station_id, gone.form)
-        for gone in _gone(connection, superseded)
-        if gone.form_aired
-        and (since is None or since <= gone.started_at)
-        and gone.started_at < until
-    }
-
-
-def _aired_pairs(
-    connection: Connection,
-    pairs: Collection[Pair],
-    since: dt.datetime,
-    until: dt.datetime,
-    superseded: Collection[int],
-) -> list[Pair]:
-    """Those of these pairs with a counted airing in the window, asked of the log:
-    one probe each into the (station_id, form, ...) index."""
-    listed = _listed(connection, pairs)
-    if listed is None:
-        return []
-    probe = select(literal_column("1")).where(  # shaped for the (station_id, form, ...) index
-        a.station_id == listed.c.station_id,
-        a.form == listed.c.form,
-        a.outcome == Outcome.AIRED.value,
-        a.started_at >= since,
-        a.started_at < until,
-        *log_queries.not_superseded(connection.engine, superseded),
-    )
-    query = select(listed.c.station_id, listed.c.form).where(exists(probe))
-    return [tuple(row) for row in connection.execute(query)]
