@@ -28,10 +28,7 @@ import itertools
 from collections import Counter
 from collections.abc import Collection, Sequence
 
-from sqlalchemy import (
-    func,
-    select,
-)
+from sqlalchemy import func, select
 
 from broadcaster.airlog import Outcome
 from broadcaster.db import airing_quarters, form_spans, rollup
