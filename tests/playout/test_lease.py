@@ -13,6 +13,7 @@ import datetime as dt
 import json
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
@@ -111,6 +112,22 @@ class Pair:
             lambda: "standing by" in self.said(daemon), timeout_s, f"{daemon.pid} standing by"
         )
 
+    def freeze(self, daemon: subprocess.Popen) -> None:
+        """Suspend ``daemon`` (a stalled VM: alive, but frozen) outside a write.
+
+        On SQLite a process frozen inside a write transaction holds the file's one
+        write lock until it wakes: no standby can take over then, which is SQLite's
+        limit on one machine, not the lease's. So when the freeze caught a write, the
+        daemon is let go on and frozen again a moment later."""
+        path = self.database_url.removeprefix("sqlite:///")
+        for _ in range(50):
+            daemon.send_signal(signal.SIGSTOP)
+            if not self.database_url.startswith("sqlite:///") or _writable(path):
+                return
+            daemon.send_signal(signal.SIGCONT)
+            time.sleep(0.05)
+        pytest.fail(f"daemon {daemon.pid} was always inside a write when frozen")
+
     def played(self) -> list[tuple[int, str]]:
         """(daemon pid, file name) for every player started, in order."""
         lines = [line.split(" ", 1) for line in self.journal.read_text().splitlines()]
@@ -121,6 +138,19 @@ class Pair:
             daemon.send_signal(signal.SIGTERM)
         for daemon in daemons:
             assert daemon.wait(20) == 0, self.said(daemon)
+
+
+def _writable(path: str) -> bool:
+    """Whether a write transaction on the SQLite file can begin now."""
+    connection = sqlite3.connect(path, timeout=0.5, isolation_level=None)
+    try:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:  # "database is locked"
+        return False
+    finally:
+        connection.close()
 
 
 @pytest.fixture(scope="session")
@@ -246,7 +276,7 @@ def test_a_leader_frozen_past_its_lease_neither_plays_nor_logs_once_it_wakes(pai
     opening = studio.slot(now() + 1.5 * S, a)
     studio.plan(opening)
     studio.wait_for(1)
-    leader.send_signal(signal.SIGSTOP)  # a suspended VM, a stalled disk: alive, but frozen
+    pair.freeze(leader)  # a suspended VM, a stalled disk: alive, but frozen
     standby_id = pair.wait_leading(standby, timeout_s=3 * LEASE_S)
     later = studio.slot(now() + 1.5 * S, b), studio.slot(now() + 5 * S, c)
     studio.plan(opening, *later)
