@@ -118,7 +118,8 @@ def span_rows(connection: Connection, pairs: Iterable[Pair]) -> dict[Pair, tuple
     same = and_(s.station_id == listed.c.station_id, s.form == listed.c.form)
     query = select(s.station_id, s.form, s.first_us, s.last_us, s.airings)
     query = query.join_from(listed, form_spans, same)
-    return {(sid, form): rest for sid, form, *rest in connection.execute(query)}
+    rows = connection.execute(query)
+    return {(sid, form): (first, last, count) for sid, form, first, last, count in rows}
 
 
 _JSON_ROWS = {  # a JSON array's elements as rows, in one parameter however many
