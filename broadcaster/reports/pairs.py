@@ -122,18 +122,11 @@ def span_rows(connection: Connection, pairs: Iterable[Pair]) -> dict[Pair, tuple
     return {(sid, form): (first, last, count) for sid, form, first, last, count in rows}
 
 
-_JSON_ROWS = {  # a JSON array's elements as rows, in one parameter however many
-    "sqlite": {
-        "pairs": "SELECT json_extract(value, '$[0]') AS station_id, "
-        "json_extract(value, '$[1]') AS form FROM json_each(:pairs)",
-        "ids": "SELECT value FROM json_each(:ids)",
-    },
-    "postgresql": {
-        "pairs": "SELECT value->>0 AS station_id, CAST(value->>1 AS integer) AS form "
-        "FROM json_array_elements(CAST(:pairs AS json))",
-        "ids": "SELECT CAST(value AS integer) AS value "
-        "FROM json_array_elements_text(CAST(:ids AS json))",
-    },
+_PAIR_ROWS = {  # a JSON array of pairs as rows, in one parameter however many
+    "sqlite": "SELECT json_extract(value, '$[0]') AS station_id, "
+    "json_extract(value, '$[1]') AS form FROM json_each(:pairs)",
+    "postgresql": "SELECT value->>0 AS station_id, CAST(value->>1 AS integer) AS form "
+    "FROM json_array_elements(CAST(:pairs AS json))",
 }
 
 
@@ -143,7 +136,7 @@ def as_rows(connection: Connection, pairs: Iterable[Pair]):
     if not pairs:
         return None
     return (
-        text(_JSON_ROWS[connection.dialect.name]["pairs"])
+        text(_PAIR_ROWS[connection.dialect.name])
         .bindparams(pairs=json.dumps(pairs))
         .columns(station_id=String, form=Integer)
         .subquery("listed")
@@ -160,10 +153,8 @@ def gone(connection: Connection, superseded: Collection[int]) -> list[Gone]:
         return known
     if not superseded:
         return []
-    ids = text(_JSON_ROWS[connection.dialect.name]["ids"])
-    ids = ids.bindparams(ids=json.dumps(sorted(superseded)))
     query = select(c.station_id, c.form, c.outcome, c.started_us, c.at_us).where(
-        c.id.in_(ids.columns(value=Integer))
+        log_queries.id_in(connection, superseded, column=c.id)
     )
     found = [
         Gone.of(

@@ -194,20 +194,24 @@ def not_superseded(engine: Bind, superseded: Collection[int]) -> list[ColumnElem
     return [id_in(engine, superseded, negate=True)] if superseded else []
 
 
-def id_in(engine: Bind, ids: Collection[int], *, negate: bool = False) -> ColumnElement:
-    """One parameter however many ids (thousands, corrected over a year): a list of
-    parameters costs each query its parsing and planning on PostgreSQL."""
+def id_in(
+    engine: Bind, ids: Collection[int], *, negate: bool = False, column: ColumnElement = a.id
+) -> ColumnElement:
+    """``column`` (the log's ids unless told) among ``ids``, in one parameter however
+    many (thousands, corrected over a year): a list of parameters costs each query its
+    parsing and planning on PostgreSQL."""
     ordered = sorted(ids)
     name = "excluded_ids" if negate else "included_ids"
     dialect = engine.dialect.name
     if dialect == "sqlite":
         operator = "NOT IN" if negate else "IN"
-        clause = text(f"airings.id {operator} (SELECT value FROM json_each(:{name}))")
+        qualified = f"{column.table.name}.{column.name}"
+        clause = text(f"{qualified} {operator} (SELECT value FROM json_each(:{name}))")
         return clause.bindparams(**{name: json.dumps(ordered)})
     if dialect == "postgresql":
         array = bindparam(name, ordered, type_=ARRAY(Integer))
-        return a.id != all_(array) if negate else a.id == any_(array)
-    return a.id.not_in(ordered) if negate else a.id.in_(ordered)
+        return column != all_(array) if negate else column == any_(array)
+    return column.not_in(ordered) if negate else column.in_(ordered)
 
 
 def cells(
